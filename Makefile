@@ -1,0 +1,43 @@
+# saga — every install step lives here, so a fresh machine needs only `make demo` or `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.saga-installed
+DATA   ?= ../shared/data
+
+.PHONY: setup demo test lint bench nlp-model nlp-eval scorer-eval clean
+
+# torch first and pinned: the CPU wheel is 2.13.0; an unpinned `torch` would pull GBs of CUDA packages.
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install -q torch==2.13.0
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+demo: setup
+	$(BIN)/saga demo
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: setup
+	$(BIN)/python -m bench
+
+# Retrain the bundled spaCy pipeline from the treebanks (about 15 minutes on 2 cores) and install it in assets/.
+nlp-model: setup
+	$(BIN)/saga nlp train --data $(DATA) --out build/nlp --install
+
+nlp-eval: setup
+	$(BIN)/saga nlp evaluate
+
+clean:
+	rm -rf build .pytest_cache .ruff_cache

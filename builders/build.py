@@ -1,0 +1,136 @@
+"""Run a builder into a dataset folder in Hub layout: `README.md`, `data/{split}-*.parquet`, `saga/`.
+
+The `datasets` cache of a builder instantiated directly is keyed by name, passed kwargs and `VERSION` only, so a
+changed default or rule would silently reuse stale output. saga therefore passes `hash=` = the build fingerprint:
+builder name + `VERSION` + the *full* config (defaults included) + the fingerprints of its inputs (and scorer)
++ a hash of the builder code. Same inputs + config + code → same fingerprint → same bytes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import logging
+import shutil
+from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+import datasets
+
+from builders.funnel import Funnel
+
+logger = logging.getLogger(__name__)
+
+CODE_ROOT = Path(__file__).parent
+LIBRARIES = ("saga", "datasets", "spacy", "polars", "pyarrow", "lingua-language-detector", "great-expectations")
+BUILDER_CONFIG_BASE = {f.name for f in dataclasses.fields(datasets.BuilderConfig)}
+
+
+def code_fingerprint() -> str:
+    """sha256 over the source of the `builders` package: any change of a rule or step changes every build."""
+    digest = hashlib.sha256()
+    for path in sorted(CODE_ROOT.rglob("*.py")):
+        digest.update(str(path.relative_to(CODE_ROOT)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def config_dict(config: datasets.BuilderConfig) -> dict:
+    """The builder-specific fields of a config (defaults included), JSON-ready."""
+    return {f.name: getattr(config, f.name) for f in dataclasses.fields(config) if f.name not in BUILDER_CONFIG_BASE}
+
+
+def library_versions() -> dict[str, str]:
+    versions = {}
+    for name in LIBRARIES:
+        try:
+            versions[name] = version(name)
+        except PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+@dataclass
+class BuildResult:
+    """What a build wrote: the folder, its fingerprint, rows per split, and whether it was reused."""
+
+    out_dir: Path
+    fingerprint: str
+    rows: dict[str, int]
+    reused: bool
+
+
+def build_fingerprint(builder_cls: type[datasets.DatasetBuilder], config: dict, inputs: dict[str, str]) -> str:
+    payload = {
+        "builder": builder_cls.__name__,
+        "version": str(builder_cls.VERSION),
+        "config": config,
+        "inputs": inputs,
+        "code": code_fingerprint(),
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:32]
+
+
+def build(
+    builder_cls: type[datasets.DatasetBuilder],
+    out_dir: Path,
+    config_kwargs: dict | None = None,
+    inputs: dict[str, str] | None = None,
+    cache_dir: Path | None = None,
+) -> BuildResult:
+    """Build `builder_cls` into `out_dir`, or reuse the folder when its manifest has the same fingerprint.
+
+    Args:
+        builder_cls (`type[datasets.DatasetBuilder]`): a saga builder class.
+        out_dir (`Path`): the dataset folder to write (Hub layout).
+        config_kwargs (`dict`, *optional*): fields of the builder's config that differ from the defaults.
+        inputs (`dict[str, str]`, *optional*): fingerprints of what the build reads (sources, previous datasets,
+            the scorer); they become part of the build fingerprint.
+        cache_dir (`Path`, *optional*): the `datasets` cache (default: `out_dir/../.cache`).
+    """
+    config = builder_cls.BUILDER_CONFIG_CLASS(name="default", **(config_kwargs or {}))
+    settings = config_dict(config)
+    inputs = dict(sorted((inputs or {}).items()))
+    fingerprint = build_fingerprint(builder_cls, settings, inputs)
+    manifest_path = out_dir / "saga" / "manifest.json"
+    if manifest_path.is_file():
+        manifest = json.loads(manifest_path.read_text())
+        if manifest.get("fingerprint") == fingerprint:
+            logger.info("%s: up to date (fingerprint %s), skipping", out_dir, fingerprint)
+            return BuildResult(out_dir, fingerprint, manifest["rows"], reused=True)
+
+    builder = builder_cls(
+        cache_dir=str(cache_dir or out_dir.parent / ".cache"),
+        hash=fingerprint,
+        config_name="default",
+        **(config_kwargs or {}),
+    )
+    builder.download_and_prepare()
+    splits = builder.as_dataset()
+    data_dir = out_dir / "data"
+    shutil.rmtree(data_dir, ignore_errors=True)
+    data_dir.mkdir(parents=True)
+    rows = {}
+    for split in sorted(splits):
+        splits[split].to_parquet(data_dir / f"{split}-00000-of-00001.parquet")
+        rows[split] = splits[split].num_rows
+    saga_dir = out_dir / "saga"
+    saga_dir.mkdir(parents=True, exist_ok=True)
+    Funnel.read(Path(builder.cache_dir) / "funnel.json").write(saga_dir / "funnel.json")
+    manifest = {
+        "builder": builder_cls.__name__,
+        "builder_module": builder_cls.__module__,
+        "version": str(builder_cls.VERSION),
+        "fingerprint": fingerprint,
+        "config": settings,
+        "inputs": inputs,
+        "code": code_fingerprint(),
+        "rows": rows,
+        "features": {name: str(feature) for name, feature in splits[next(iter(splits))].features.items()},
+        "libraries": library_versions(),
+    }
+    manifest_path.write_text(json.dumps(manifest, indent=2, sort_keys=True, default=str, ensure_ascii=False) + "\n")
+    logger.info("%s: built %s (fingerprint %s)", out_dir, rows, fingerprint)
+    return BuildResult(out_dir, fingerprint, rows, reused=False)

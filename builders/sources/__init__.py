@@ -1,0 +1,1 @@
+"""Readers of the raw inputs (Wikipedia articles) into the `wikimedia/wikipedia` schema."""

@@ -1,0 +1,1 @@
+"""Text steps of the corpus builders: markup cleaning, normalisation, sentence splitting, language id."""
