@@ -1,50 +1,92 @@
-"""`saga build`: run a dataset builder into a dataset folder in Hub layout."""
+"""`saga build`, `saga validate`, `saga card`: dataset folders in Hub layout, checked and described."""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
-from builders.build import build
-from builders.sentences import Sentences
-from builders.sources.wikipedia import WikiSource
+import yaml
+
+from builders.dataset_inputs import manifest_of
+from cards.dataset import render_dataset_card
+from saga.errors import InputDataError
+from saga.stages import DEFAULT_ROOT, STAGES, run_stage, score_section
+from validation.runner import validate_dataset
 
 EXAMPLES = """examples:
-  saga build sentences                                   # bundled Wikipedia sample → build/datasets/sentences
-  saga build sentences --source wiki.parquet --out out/sentences
-  saga build sentences --source wikimedia/wikipedia --source-config 20231101.nb --max-articles 1000
+  saga build sentences                          # bundled Wikipedia sample → build/datasets/sentences
+  saga build scored                             # reads build/datasets/sentences
+  saga build sft --config sft.yaml --out out/sft
+  saga build sentences --config wiki.yaml       # e.g. source: wikimedia/wikipedia, max_articles: 1000
 """
-DEFAULT_ROOT = Path("build/datasets")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "build",
-        help="build a versioned dataset",
-        epilog=EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+    fmt = argparse.RawDescriptionHelpFormatter
+    parser = subparsers.add_parser("build", help="build, validate and card a versioned dataset", epilog=EXAMPLES, formatter_class=fmt)
+    parser.add_argument("dataset", choices=sorted(STAGES), help="which dataset to build")
+    parser.add_argument("--config", type=Path, help="YAML file of builder config fields (default: the defaults)")
+    parser.add_argument("--input", type=Path, help="the previous stage's folder (default: ROOT/<stage>)")
+    parser.add_argument("--out", type=Path, help="the dataset folder to write (default: ROOT/<dataset>)")
+    parser.add_argument("--root", type=Path, default=DEFAULT_ROOT, help="default location of all stages")
+    parser.set_defaults(func=run_build)
+
+    validate = subparsers.add_parser(
+        "validate",
+        help="run a dataset folder's great-expectations suite",
+        epilog="examples:\n  saga validate build/datasets/sft\n  saga validate out/prompts --root out\n",
+        formatter_class=fmt,
     )
-    sub = parser.add_subparsers(dest="dataset", metavar="DATASET", required=True)
-    sentences = sub.add_parser(
-        "sentences",
-        help="Wikipedia articles → clean Bokmål sentences",
-        epilog=EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+    validate.add_argument("path", type=Path)
+    validate.add_argument("--root", type=Path, default=DEFAULT_ROOT, help="where the SFT corpus is (for prompts)")
+    validate.set_defaults(func=run_validate)
+
+    card = subparsers.add_parser(
+        "card",
+        help="re-render a dataset folder's README.md card",
+        epilog="examples:\n  saga card build/datasets/sft\n  saga card out/sft --repo-id me/nb-sft --revision v1.0.0\n",
+        formatter_class=fmt,
     )
-    sentences.add_argument("--source", default="bundled", help="bundled, a parquet/JSONL file or folder, or a Hub id")
-    sentences.add_argument("--source-config", default=None, help="Hub config (default 20231101.nb)")
-    sentences.add_argument("--max-articles", type=int, default=None)
-    sentences.add_argument("--out", type=Path, default=DEFAULT_ROOT / "sentences")
-    sentences.set_defaults(func=run_sentences)
+    card.add_argument("path", type=Path)
+    card.add_argument("--repo-id", default="ORG/NAME")
+    card.add_argument("--revision", default="v1.0.0")
+    card.set_defaults(func=run_card)
 
 
-def run_sentences(args: argparse.Namespace) -> int:
-    kwargs = {"source": args.source, "max_articles": args.max_articles}
-    if args.source_config:
-        kwargs["source_config"] = args.source_config
-    kwargs = {k: v for k, v in kwargs.items() if v is not None}
-    source = WikiSource(kwargs["source"], kwargs.get("source_config", "20231101.nb"))
-    result = build(Sentences, args.out, kwargs, inputs={"articles": source.fingerprint()})
+def read_config(path: Path | None) -> dict:
+    """Builder config fields from a YAML mapping (lists become tuples, as the configs declare)."""
+    if path is None:
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as err:
+        raise InputDataError(f"{path}: cannot read config: {err}") from err
+    if not isinstance(data, dict):
+        raise InputDataError(f"{path}: a config must be a mapping of field: value")
+    return {k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}
+
+
+def run_build(args: argparse.Namespace) -> int:
+    config = read_config(args.config)
+    if args.input is not None:
+        config["input_dir"] = str(args.input)
+    result, report = run_stage(args.dataset, config, root=args.root, out_dir=args.out)
     state = "up to date" if result.reused else "built"
     print(f"{result.out_dir}: {state}, rows {result.rows}, fingerprint {result.fingerprint}")
+    print(f"validation: {report.suite} passed ({report.evaluated} expectations); card: {result.out_dir / 'README.md'}")
     return 0
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    context = STAGES["prompts"].context(args.root) if manifest_of(args.path)["builder"] == "Prompts" else {}
+    report = validate_dataset(args.path, context)
+    print(report.describe())
+    return 0
+
+
+def run_card(args: argparse.Namespace) -> int:
+    extra, plots = score_section(args.path)
+    render_dataset_card(args.path, repo_id=args.repo_id, revision=args.revision, extra=extra, plots=plots)
+    print(f"wrote {args.path / 'README.md'}")
+    return 0
+

@@ -1,0 +1,104 @@
+"""What a publishable folder must hold, and the content fingerprint that names a local folder's revision.
+
+A dataset folder (Hub layout) holds `README.md`, `data/{split}-*.parquet` and `saga/validation.json`; an adapter
+folder holds `adapter_model.safetensors`, `adapter_config.json`, `README.md` and `saga/training.json`. The checks
+here run before any network request, so a folder that failed validation never reaches the Hub.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from saga.errors import PublishRefusedError
+
+DATASET_REQUIRED = ("README.md", "saga/validation.json")
+ADAPTER_REQUIRED = ("adapter_model.safetensors", "adapter_config.json", "README.md", "saga/training.json")
+_READ_CHUNK = 1 << 20
+
+
+def folder_files(folder: Path) -> list[str]:
+    """Every regular file under `folder`, as sorted POSIX paths relative to it.
+
+    Sorting makes the upload order and the fingerprint independent of the file system's listing order.
+
+    Args:
+        folder (`Path`): the folder to list.
+    """
+    return sorted(path.relative_to(folder).as_posix() for path in folder.rglob("*") if path.is_file())
+
+
+def folder_fingerprint(folder: Path) -> str:
+    """sha256 over the sorted relative paths and bytes of every file: the revision of a local folder.
+
+    Each file contributes its path, its size and its own sha256, so renaming, moving or editing any file changes
+    the fingerprint while the listing order does not.
+
+    Args:
+        folder (`Path`): the folder to fingerprint.
+
+    Returns:
+        `str`: 64 hex digits (a git commit SHA has 40, so the two kinds of revision cannot be confused).
+    """
+    digest = hashlib.sha256()
+    for relative in folder_files(folder):
+        file_digest = hashlib.sha256()
+        size = 0
+        with open(folder / relative, "rb") as handle:
+            while chunk := handle.read(_READ_CHUNK):
+                file_digest.update(chunk)
+                size += len(chunk)
+        digest.update(relative.encode() + b"\0" + size.to_bytes(8, "big") + file_digest.digest())
+    return digest.hexdigest()
+
+
+def check_publishable(folder: Path, repo_type: str) -> dict:
+    """Refuse a folder that is not ready to publish; return the record that vouches for it.
+
+    Args:
+        folder (`Path`): the dataset or adapter folder.
+        repo_type (`str`): `"dataset"` (needs a successful `saga/validation.json` and `data/*.parquet`) or `"model"`
+            (an adapter folder: needs the adapter files and `saga/training.json`).
+
+    Returns:
+        `dict`: the parsed `saga/validation.json` (datasets) or `saga/training.json` (adapters).
+
+    Raises:
+        [`PublishRefusedError`]: naming the folder and what is missing or failed.
+    """
+    if not folder.is_dir():
+        raise PublishRefusedError(f"{folder} is not a folder")
+    required = DATASET_REQUIRED if repo_type == "dataset" else ADAPTER_REQUIRED
+    missing = [name for name in required if not (folder / name).is_file()]
+    if missing:
+        hint = (
+            "validate the dataset first: validation writes saga/validation.json"
+            if "saga/validation.json" in missing
+            else None
+        )
+        raise PublishRefusedError(f"refusing to publish {folder}: missing {', '.join(missing)}", hint=hint)
+    if repo_type == "model":
+        return _read_json(folder / "saga/training.json")
+    if not list(folder.glob("data/*.parquet")):
+        raise PublishRefusedError(f"refusing to publish {folder}: no data/{{split}}-*.parquet files")
+    validation = _read_json(folder / "saga/validation.json")
+    if validation.get("success") is not True:
+        failed = validation.get("failed") or []
+        names = ", ".join(str(item) for item in failed[:3]) + (" ..." if len(failed) > 3 else "")
+        raise PublishRefusedError(
+            f"refusing to publish {folder}: validation suite {validation.get('suite', '?')!r} failed "
+            f"({len(failed)} failed expectation(s){': ' + names if failed else ''})",
+            hint="fix the data and re-run validation; a failed dataset never reaches the Hub",
+        )
+    return validation
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise PublishRefusedError(f"refusing to publish: cannot read {path}: {err}") from err
+    if not isinstance(record, dict):
+        raise PublishRefusedError(f"refusing to publish: {path} must hold a JSON object, not {type(record).__name__}")
+    return record

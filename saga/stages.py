@@ -1,0 +1,131 @@
+"""The dataset stages: build → validate → card, for each builder, with its inputs resolved by default locations.
+
+This is the one place that knows how the stages chain (which folder each reads, which fingerprints it depends
+on, what its card shows); `saga build` and (later) `saga run` call `run_stage`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import datasets
+
+from builders.build import BuildResult, build, config_dict
+from builders.dataset_inputs import input_fingerprint, read_split_files
+from builders.prompts import Prompts
+from builders.scored import Scored, ScoredConfig
+from builders.sentences import Sentences, SentencesConfig
+from builders.sft import SFT
+from cards.dataset import render_dataset_card
+from cards.plots import bar_plot, histogram_plot
+from saga.errors import InputDataError
+from validation.runner import ValidationReport, validate_dataset
+
+logger = logging.getLogger(__name__)
+DEFAULT_ROOT = Path("build/datasets")
+
+
+@dataclass(frozen=True)
+class Stage:
+    """How one dataset is built: its builder, the stage it reads (if any) and its extra validation context."""
+
+    name: str
+    builder: type[datasets.GeneratorBasedBuilder]
+    reads: str | None
+    inputs: Callable[[dict, Path], dict[str, str]]
+    context: Callable[[Path], dict] = lambda root: {}
+
+
+def _sentences_inputs(config: dict, root: Path) -> dict[str, str]:
+    return {"articles": SentencesConfig(name="default", **config).wiki_source.fingerprint()}
+
+
+def _scored_inputs(config: dict, root: Path) -> dict[str, str]:
+    scorer = ScoredConfig(name="default", **config).scorer()
+    return {"sentences": input_fingerprint(config["input_dir"]), "scorer": scorer.fingerprint}
+
+
+def _upstream_inputs(config: dict, root: Path) -> dict[str, str]:
+    return {"input": input_fingerprint(config["input_dir"])}
+
+
+def _prompts_context(root: Path) -> dict:
+    sft_dir = root / "sft"
+    if not (sft_dir / "data").is_dir():
+        raise InputDataError(f"{sft_dir}: the SFT corpus is needed to check that prompts avoid its articles")
+    return {"sft_article_ids": read_split_files(sft_dir, ["article_id"])["article_id"].unique().to_list()}
+
+
+STAGES = {
+    "sentences": Stage("sentences", Sentences, None, _sentences_inputs),
+    "scored": Stage("scored", Scored, "sentences", _scored_inputs),
+    "sft": Stage("sft", SFT, "scored", _upstream_inputs),
+    "prompts": Stage("prompts", Prompts, "sentences", _upstream_inputs, _prompts_context),
+}
+
+
+def score_section(path: Path) -> tuple[str, list[dict]]:
+    """Score statistics, a score histogram and the most frequent rule violations, for datasets with scores."""
+    frame = read_split_files(path)
+    if "score" not in frame.columns:
+        return "", []
+    plots = [histogram_plot(frame["score"].to_list(), path / "saga" / "plots" / "scores.png", path, "Grammar scores", "score")]
+    text = (
+        "## Grammar scores\n\n| rows | mean | median | parse success |\n|---|---|---|---|\n"
+        f"| {frame.height} | {frame['score'].mean():.3f} | {frame['score'].median():.3f} | "
+        f"{frame['parse_success'].mean() if 'parse_success' in frame.columns else 1.0:.1%} |\n"
+    )
+    if "violations" in frame.columns:
+        rules = Counter(v["rule"] for row in frame["violations"].to_list() for v in row)
+        top = rules.most_common(12)
+        if top:
+            plots.append(bar_plot(top, path / "saga" / "plots" / "violations.png", path, "Top rule violations", "rows"))
+        if "scorer_fingerprint" in frame.columns:
+            text += f"\nScorer fingerprint: `{frame['scorer_fingerprint'][0]}`.\n"
+    return text, plots
+
+
+def check_config(stage: Stage, config: dict) -> None:
+    """Unknown fields or values the builder config rejects → one `InputDataError` naming them."""
+    fields = set(config_dict(stage.builder.BUILDER_CONFIG_CLASS(name="default"))) | {
+        f.name for f in dataclasses.fields(stage.builder.BUILDER_CONFIG_CLASS)
+    }
+    unknown = sorted(set(config) - fields)
+    if unknown:
+        raise InputDataError(f"{stage.name}: unknown config field(s) {unknown}; known: {sorted(fields)}")
+    try:
+        stage.builder.BUILDER_CONFIG_CLASS(name="default", **config)
+    except ValueError as err:
+        raise InputDataError(f"{stage.name}: bad config: {err}") from err
+
+
+def run_stage(
+    name: str, config: dict | None = None, root: Path = DEFAULT_ROOT, out_dir: Path | None = None
+) -> tuple[BuildResult, ValidationReport]:
+    """Build stage `name` into `out_dir` (default `root/name`), validate it, and render its card.
+
+    Args:
+        name (`str`): one of `STAGES`.
+        config (`dict`, *optional*): builder config fields; `input_dir` defaults to `root/<stage it reads>`.
+        root (`Path`, defaults to `build/datasets`): where the stages' default folders live.
+        out_dir (`Path`, *optional*): the dataset folder to write.
+
+    Raises:
+        `ValidationFailed`: when the suite fails (the folder keeps its report and is not publishable).
+    """
+    stage = STAGES[name]
+    config = dict(config or {})
+    check_config(stage, config)
+    if stage.reads and "input_dir" not in config:
+        config["input_dir"] = str(root / stage.reads)
+    out_dir = out_dir or root / name
+    result = build(stage.builder, out_dir, config, stage.inputs(config, root), cache_dir=root / ".cache")
+    report = validate_dataset(out_dir, stage.context(root))
+    extra, plots = score_section(out_dir)
+    render_dataset_card(out_dir, extra=extra, plots=plots)
+    return result, report
