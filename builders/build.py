@@ -20,6 +20,7 @@ from pathlib import Path
 import datasets
 
 from builders.funnel import Funnel
+from saga.errors import InputDataError, SagaError
 
 logger = logging.getLogger(__name__)
 
@@ -107,15 +108,26 @@ def build(
         config_name="default",
         **(config_kwargs or {}),
     )
-    builder.download_and_prepare()
-    splits = builder.as_dataset()
+    try:
+        builder.download_and_prepare()
+    except datasets.exceptions.DatasetGenerationError as err:
+        if isinstance(err.__cause__, SagaError):  # a clear error from inside a builder stays one clear line
+            raise err.__cause__ from err
+        raise
     data_dir = out_dir / "data"
     shutil.rmtree(data_dir, ignore_errors=True)
     data_dir.mkdir(parents=True)
-    rows = {}
-    for split in sorted(splits):
-        splits[split].to_parquet(data_dir / f"{split}-00000-of-00001.parquet")
-        rows[split] = splits[split].num_rows
+    rows, empty, features = {}, [], None
+    for split, info in sorted(builder.info.splits.items()):
+        if not info.num_examples:  # `as_dataset` refuses an empty split; the manifest names it instead
+            logger.warning("%s: split %s is empty", out_dir, split)
+            empty.append(split)
+            continue
+        dataset = builder.as_dataset(split=split)
+        dataset.to_parquet(data_dir / f"{split}-00000-of-00001.parquet")
+        rows[split], features = dataset.num_rows, dataset.features
+    if not rows:
+        raise InputDataError(f"{out_dir}: the {builder_cls.__name__} build produced no rows; see the funnel")
     saga_dir = out_dir / "saga"
     saga_dir.mkdir(parents=True, exist_ok=True)
     Funnel.read(Path(builder.cache_dir) / "funnel.json").write(saga_dir / "funnel.json")
@@ -128,7 +140,8 @@ def build(
         "inputs": inputs,
         "code": code_fingerprint(),
         "rows": rows,
-        "features": {name: str(feature) for name, feature in splits[next(iter(splits))].features.items()},
+        "empty_splits": empty,
+        "features": {name: str(feature) for name, feature in features.items()},
         "libraries": library_versions(),
     }
     manifest_path.write_text(json.dumps(manifest, indent=2, sort_keys=True, default=str, ensure_ascii=False) + "\n")

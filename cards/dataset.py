@@ -79,10 +79,10 @@ def size_category(rows: int) -> str:
     return "n>1M"
 
 
-def render_dataset_card(
+def dataset_card_inputs(
     path: Path, repo_id: str = "ORG/NAME", revision: str = "v1.0.0", extra: str = "", plots: list[dict] | None = None
-) -> DatasetCard:
-    """Render `README.md` of a dataset folder from its `saga/manifest.json`, `funnel.json` and `validation.json`.
+) -> tuple[DatasetCardData, dict]:
+    """The card's metadata and template variables, read from the folder's `saga/` files (plots are drawn here).
 
     Args:
         path (`Path`): the dataset folder.
@@ -98,7 +98,6 @@ def render_dataset_card(
     validation = json.loads(validation_path.read_text()) if validation_path.is_file() else {}
     validation = {"suite": "not run", "success": False, "evaluated": 0, "rows": 0, "failed": [], **validation}
     about = DESCRIPTIONS[manifest["builder"]]
-    all_plots = [funnel_plot(funnel, saga_dir / "plots" / "funnel.png", path), *(plots or [])]
     card_data = DatasetCardData(
         language=["nb"],
         license="cc-by-sa-4.0",
@@ -114,20 +113,25 @@ def render_dataset_card(
             }
         ],
     )
-    card = DatasetCard.from_template(
-        card_data,
-        template_path=str(TEMPLATE),
-        pretty_name=about["pretty_name"],
-        summary=about["summary"],
-        steps=about["steps"],
-        manifest=manifest,
-        funnel=funnel,
-        validation=validation,
-        plots=all_plots,
-        extra=extra,
-        repo_id=repo_id,
-        revision=revision,
-        licence_text=WIKIPEDIA_LICENCE,
-    )
+    variables = {
+        "pretty_name": about["pretty_name"],
+        "summary": about["summary"],
+        "steps": about["steps"],
+        "manifest": manifest,
+        "funnel": funnel,
+        "validation": validation,
+        "plots": [funnel_plot(funnel, saga_dir / "plots" / "funnel.png", path), *(plots or [])],
+        "extra": extra,
+        "repo_id": repo_id,
+        "revision": revision,
+        "licence_text": WIKIPEDIA_LICENCE,
+    }
+    return card_data, variables
+
+
+def render_dataset_card(path: Path, **kwargs) -> DatasetCard:
+    """Render and save `README.md` of a dataset folder; keyword arguments as in `dataset_card_inputs`."""
+    card_data, variables = dataset_card_inputs(path, **kwargs)
+    card = DatasetCard.from_template(card_data, template_path=str(TEMPLATE), **variables)
     card.save(path / "README.md")
     return card

@@ -90,12 +90,27 @@ def _load_local(path: Path) -> datasets.Dataset:
     if path.stat().st_size == 0:
         raise InputDataError(f"{path}: the file is empty")
     builder = LOCAL_FORMATS[path.suffix]
+    if builder == "json":
+        _check_utf8(path)
     try:
         dataset = datasets.load_dataset(builder, data_files=str(path), split="train")
     except (pa.ArrowInvalid, UnicodeDecodeError, datasets.exceptions.DatasetGenerationError) as err:
         cause = err.__cause__ or err
         raise InputDataError(f"{path}: cannot read as {builder}: {type(cause).__name__}: {cause}") from err
     return _check_columns(dataset, str(path))
+
+
+def _check_utf8(path: Path) -> None:
+    """The JSON loader replaces invalid bytes with U+FFFD silently; name the first bad line instead."""
+    with open(path, "rb") as handle:
+        for lineno, line in enumerate(handle, start=1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError as err:
+                raise InputDataError(
+                    f"{path}:{lineno}: not valid UTF-8 (byte {err.start} of the line: {line[err.start : err.start + 4]!r})",
+                    hint="re-encode the file as UTF-8",
+                ) from err
 
 
 def _check_columns(dataset: datasets.Dataset, where: str) -> datasets.Dataset:

@@ -1,0 +1,88 @@
+"""The `sentences` builder: accounting of every row, determinism, and broken inputs."""
+
+import hashlib
+import json
+
+import polars as pl
+import pytest
+
+from builders.build import build
+from builders.sentences import Sentences, SentencesConfig
+from builders.sources.wikipedia import WikiSource, load_articles
+from saga.errors import InputDataError
+
+
+def _build(articles_file, out, **config):
+    inputs = {"articles": WikiSource(str(articles_file)).fingerprint()}
+    return build(Sentences, out, {"source": str(articles_file), **config}, inputs, cache_dir=out.parent / "cache")
+
+
+def _sha(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_every_row_is_kept_or_counted(articles_file, tmp_path):
+    result = _build(articles_file, tmp_path / "s")
+    funnel = {step["step"]: step for step in json.loads((tmp_path / "s" / "saga" / "funnel.json").read_text())}
+    assert funnel["articles"]["dropped"] == {"empty_text": 1}
+    assert funnel["lines"]["dropped"] == {"title": 3, "heading": 1, "list_item": 1}
+    sentences = funnel["sentences"]
+    assert sentences["dropped"] == {"duplicate": 1, "language_en": 1, "language_nn": 1, "too_short": 1}
+    assert sentences["out"] == result.rows["train"] == 8
+    frame = pl.read_parquet(tmp_path / "s" / "data" / "train-00000-of-00001.parquet")
+    assert frame["text"].is_unique().all()
+    assert "Bergen var en viktig handelsby i middelalderen." in frame["text"].to_list()
+    assert frame.filter(pl.col("article_id") == "a1")["sentence_idx"].to_list() == [0, 1, 2, 3, 4]
+
+
+def test_same_inputs_same_bytes_and_fingerprint(articles_file, tmp_path):
+    first = _build(articles_file, tmp_path / "one" / "s")
+    second = _build(articles_file, tmp_path / "two" / "s")
+    assert first.fingerprint == second.fingerprint
+    name = "data/train-00000-of-00001.parquet"
+    assert _sha(tmp_path / "one" / "s" / name) == _sha(tmp_path / "two" / "s" / name)
+    assert _build(articles_file, tmp_path / "one" / "s").reused
+
+
+def test_changed_default_changes_fingerprint(articles_file, tmp_path):
+    base = _build(articles_file, tmp_path / "a" / "s")
+    stricter = _build(articles_file, tmp_path / "b" / "s", min_words=6)
+    assert base.fingerprint != stricter.fingerprint
+    assert stricter.rows["train"] < base.rows["train"]
+
+
+def test_config_validation_names_bad_values():
+    with pytest.raises(ValueError, match="need 0 < min_words < max_words, got 10 and 5"):
+        SentencesConfig(name="x", min_words=10, max_words=5)
+
+
+def test_oversized_article_is_a_counted_drop(tmp_path):
+    path = tmp_path / "big.jsonl"
+    big = {"id": "big", "title": "Stor", "text": "Dette er en setning. " * 50_000}
+    small = {"id": "s", "title": "Liten", "text": "Liten\nDette er en helt vanlig setning om noe."}
+    path.write_text(json.dumps(big) + "\n" + json.dumps(small) + "\n")
+    _build(path, tmp_path / "s", max_article_chars=100_000)
+    funnel = json.loads((tmp_path / "s" / "saga" / "funnel.json").read_text())
+    assert funnel[0]["dropped"] == {"article_too_long": 1}
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("empty.jsonl", b"", "the file is empty"),
+        ("bad.parquet", b"PAR1 not parquet", "cannot read as parquet: ArrowInvalid"),
+        ("nocol.jsonl", b'{"id": "1", "title": "x", "body": "y"}\n', r"missing column\(s\) text; found id, title, body"),
+        ("latin1.jsonl", '{"id": "1", "title": "x", "text": "Blåbær"}\n'.encode("latin-1"), ":1: not valid UTF-8"),
+        ("notes.txt", b"hei", "unsupported file type '.txt'"),
+    ],
+)
+def test_broken_inputs_give_clear_errors(tmp_path, name, content, message):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(InputDataError, match=message):
+        load_articles(WikiSource(str(path)))
+
+
+def test_missing_source_is_named():
+    with pytest.raises(InputDataError, match="article source not found: nope.jsonl"):
+        WikiSource("nope.jsonl").local_files()
