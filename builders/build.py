@@ -3,7 +3,8 @@
 The `datasets` cache of a builder instantiated directly is keyed by name, passed kwargs and `VERSION` only, so a
 changed default or rule would silently reuse stale output. saga therefore passes `hash=` = the build fingerprint:
 builder name + `VERSION` + the *full* config (defaults included) + the fingerprints of its inputs (and scorer)
-+ a hash of the builder code. Same inputs + config + code → same fingerprint → same bytes.
++ a hash of the builder code. Same inputs + config + code → same fingerprint → same bytes. Input folders and
+sources enter by their content fingerprint, not their path (`input_dir`/`source` are `fingerprint: False`).
 """
 
 from __future__ import annotations
@@ -39,8 +40,16 @@ def code_fingerprint() -> str:
 
 
 def config_dict(config: datasets.BuilderConfig) -> dict:
-    """The builder-specific fields of a config (defaults included), JSON-ready."""
-    return {f.name: getattr(config, f.name) for f in dataclasses.fields(config) if f.name not in BUILDER_CONFIG_BASE}
+    """The builder-specific fields of a config that decide its output (defaults included), JSON-ready.
+
+    Fields declared with `metadata={"fingerprint": False}` (batch sizes, worker counts, cache paths) change how,
+    not what, is computed, and are left out.
+    """
+    return {
+        f.name: getattr(config, f.name)
+        for f in dataclasses.fields(config)
+        if f.name not in BUILDER_CONFIG_BASE and f.metadata.get("fingerprint", True)
+    }
 
 
 def library_versions() -> dict[str, str]:

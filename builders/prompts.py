@@ -37,7 +37,7 @@ class PromptsConfig(datasets.BuilderConfig):
         max_prompts (`int`, *optional*): keep at most this many prompts per split (in article order).
     """
 
-    input_dir: str = "build/datasets/sentences"
+    input_dir: str = field(default="build/datasets/sentences", metadata={"fingerprint": False})
     prompt_share: float = 0.2
     test_share: float = 0.25
     topic_templates: tuple[str, ...] = field(default=TOPIC_TEMPLATES)

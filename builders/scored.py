@@ -44,7 +44,7 @@ class ScoredConfig(datasets.BuilderConfig):
     build fingerprint (`metadata={"fingerprint": False}`).
     """
 
-    input_dir: str = "build/datasets/sentences"
+    input_dir: str = field(default="build/datasets/sentences", metadata={"fingerprint": False})
     pipeline: str = "nb_saga_sm"
     rules: str = "saga.rules.v1"
     batch_size: int = field(default=64, metadata={"fingerprint": False})

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import datasets
@@ -45,7 +45,7 @@ class SentencesConfig(datasets.BuilderConfig):
         batch_articles (`int`, defaults to 200): articles per processing batch.
     """
 
-    source: str = "bundled"
+    source: str = field(default="bundled", metadata={"fingerprint": False})
     source_config: str = HUB_CONFIG
     source_revision: str | None = None
     max_articles: int | None = None

@@ -41,7 +41,7 @@ class SFTConfig(datasets.BuilderConfig):
             sentence by a hash of the text.
     """
 
-    input_dir: str = "build/datasets/scored"
+    input_dir: str = field(default="build/datasets/scored", metadata={"fingerprint": False})
     min_score: float = 0.65
     require_parse_success: bool = True
     max_examples: int | None = None

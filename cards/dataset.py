@@ -23,7 +23,8 @@ DESCRIPTIONS = {
         "position, the input of saga's grammar-scored corpora.",
         "task_categories": ["text-generation"],
         "steps": [
-            "Read articles in the `wikimedia/wikipedia` schema (`id, url, title, text`); drop empty and oversized ones.",
+            "Read articles in the `wikimedia/wikipedia` schema (`id, url, title, text`); drop empty and oversized "
+            "ones.",
             "Strip leftover wiki markup (templates, references, tables, links, URLs, tags); drop titles, headings "
             "and list items; normalise Unicode (NFC), whitespace and quotation marks («»).",
             "Split paragraphs into sentences (rules with spaCy's Norwegian abbreviations).",
@@ -66,6 +67,49 @@ DESCRIPTIONS = {
             "Read the `sentences` dataset and keep the articles reserved for prompts (hash of the article id).",
             "Render topic templates with the title and continuation templates with the first sentence.",
             "Assign whole articles to train or test by a hash of the article id.",
+        ],
+    },
+    "Completions": {
+        "pretty_name": "Norwegian Bokmål policy completions for DPO (saga)",
+        "summary": "Completions sampled from the policy (the merged SFT checkpoint) for the saga DPO prompts, at "
+        "every temperature of a grid and several samples each, with the request seed, the model revision, the "
+        "backend and every sampling parameter on each row.",
+        "task_categories": ["text-generation"],
+        "steps": [
+            "Read the `prompts` dataset (its build fingerprint is an input of this one); keep its train/test split.",
+            "Resolve the policy (and optional LoRA adapter) to an immutable revision: a folder fingerprint or a "
+            "commit SHA, recorded on every row.",
+            "For each temperature of the grid, sample `n_samples` completions per prompt through the model's chat "
+            "template (generation prompt appended), with the repetition penalty against reward hacking.",
+            "Seed each (prompt, temperature) request from a hash of the base seed, the prompt and the temperature, "
+            "so a completion does not depend on its batch; generate by prompt shard so a killed run resumes.",
+        ],
+    },
+    "ScoredCompletions": {
+        "pretty_name": "Grammar-scored Norwegian Bokmål policy completions (saga)",
+        "summary": "Every completion of the saga `completions` dataset with its grammar score in [-1, 1], parse "
+        "success and rule violations, the reward of the preference pairs.",
+        "task_categories": ["text-classification"],
+        "steps": [
+            "Read the `completions` dataset (its build fingerprint is an input of this one).",
+            "Score each completion with the same grammar scorer and score cache as the sentence corpus.",
+            "Keep completions the scorer cannot parse (empty, too long) with score -1 and the reason.",
+        ],
+    },
+    "Pairs": {
+        "pretty_name": "Norwegian Bokmål grammar preference pairs for DPO (saga)",
+        "summary": "DPO preference pairs of policy completions, chosen and rejected by grammar-score delta, in TRL's "
+        "explicit-prompt conversational format (`prompt`, `chosen`, `rejected`), with scores, delta and "
+        "temperatures. Split by prompt, following the prompts dataset.",
+        "task_categories": ["text-generation"],
+        "steps": [
+            "Read the `scored_completions` dataset; completions the scorer could not parse are not candidates.",
+            "Collapse identical completions of a prompt (identical texts are never paired).",
+            "Pair by strategy (`best_worst`: best against worst; `all`: every passing pair, capped per prompt) and "
+            "keep pairs with delta ≥ `min_delta` and chosen score ≥ `min_chosen`; count each prompt left without "
+            "a pair by reason.",
+            "Write `prompt` (user turn), `chosen` and `rejected` (one assistant turn each); pairs of test prompts "
+            "form the test split.",
         ],
     },
 }

@@ -36,3 +36,7 @@ class HubRequestError(SagaError):
 
 class ReferenceResolutionError(SagaError):
     """A dataset/model reference (`ORG/NAME@REV` or a local folder) could not be parsed or resolved."""
+
+
+class TrainingInputError(SagaError):
+    """A base model or dataset a training run cannot use (LoRA targets, columns or splits it lacks)."""

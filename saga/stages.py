@@ -15,13 +15,17 @@ from pathlib import Path
 
 import datasets
 
-from builders.build import BuildResult, build, config_dict
-from builders.dataset_inputs import input_fingerprint, read_split_files
+from builders.build import BUILDER_CONFIG_BASE, BuildResult, build
+from builders.completions import Completions, CompletionsConfig
+from builders.dataset_inputs import input_fingerprint, manifest_of, read_split_files
+from builders.pairs import Pairs
 from builders.prompts import Prompts
 from builders.scored import Scored, ScoredConfig
+from builders.scored_completions import ScoredCompletions, ScoredCompletionsConfig
 from builders.sentences import Sentences, SentencesConfig
 from builders.sft import SFT
 from cards.dataset import render_dataset_card
+from cards.generation import completions_section, pairs_section, temperature_table
 from cards.plots import bar_plot, histogram_plot
 from saga.errors import InputDataError
 from validation.runner import ValidationReport, validate_dataset
@@ -50,6 +54,20 @@ def _scored_inputs(config: dict, root: Path) -> dict[str, str]:
     return {"sentences": input_fingerprint(config["input_dir"]), "scorer": scorer.fingerprint}
 
 
+def _completions_inputs(config: dict, root: Path) -> dict[str, str]:
+    """The prompts' fingerprint and the resolved revisions of the policy (and adapter) the completions come from."""
+    model, adapter = CompletionsConfig(name="default", **config).resolve_models()
+    inputs = {"prompts": input_fingerprint(config["input_dir"]), "model": model.revision}
+    if adapter is not None:
+        inputs["adapter"] = adapter.revision
+    return inputs
+
+
+def _scored_completions_inputs(config: dict, root: Path) -> dict[str, str]:
+    scorer = ScoredCompletionsConfig(name="default", **config).scorer()
+    return {"completions": input_fingerprint(config["input_dir"]), "scorer": scorer.fingerprint}
+
+
 def _upstream_inputs(config: dict, root: Path) -> dict[str, str]:
     return {"input": input_fingerprint(config["input_dir"])}
 
@@ -66,6 +84,9 @@ STAGES = {
     "scored": Stage("scored", Scored, "sentences", _scored_inputs),
     "sft": Stage("sft", SFT, "scored", _upstream_inputs),
     "prompts": Stage("prompts", Prompts, "sentences", _upstream_inputs, _prompts_context),
+    "completions": Stage("completions", Completions, "prompts", _completions_inputs),
+    "scored_completions": Stage("scored_completions", ScoredCompletions, "completions", _scored_completions_inputs),
+    "pairs": Stage("pairs", Pairs, "scored_completions", _upstream_inputs),
 }
 
 
@@ -74,7 +95,11 @@ def score_section(path: Path) -> tuple[str, list[dict]]:
     frame = read_split_files(path)
     if "score" not in frame.columns:
         return "", []
-    plots = [histogram_plot(frame["score"].to_list(), path / "saga" / "plots" / "scores.png", path, "Grammar scores", "score")]
+    plots = [
+        histogram_plot(
+            frame["score"].to_list(), path / "saga" / "plots" / "scores.png", path, "Grammar scores", "score"
+        )
+    ]
     text = (
         "## Grammar scores\n\n| rows | mean | median | parse success |\n|---|---|---|---|\n"
         f"| {frame.height} | {frame['score'].mean():.3f} | {frame['score'].median():.3f} | "
@@ -84,17 +109,30 @@ def score_section(path: Path) -> tuple[str, list[dict]]:
         rules = Counter(v["rule"] for row in frame["violations"].to_list() for v in row)
         top = rules.most_common(12)
         if top:
-            plots.append(bar_plot(top, path / "saga" / "plots" / "violations.png", path, "Top rule violations", "rows"))
+            plots.append(
+                bar_plot(top, path / "saga" / "plots" / "violations.png", path, "Top rule violations", "rows")
+            )
         if "scorer_fingerprint" in frame.columns:
             text += f"\nScorer fingerprint: `{frame['scorer_fingerprint'][0]}`.\n"
     return text, plots
 
 
+def card_section(path: Path) -> tuple[str, list[dict]]:
+    """The dataset-specific card section of a folder, chosen by the builder named in its manifest."""
+    builder = manifest_of(path)["builder"]
+    if builder == "Completions":
+        return completions_section(path)
+    if builder == "Pairs":
+        return pairs_section(path)
+    text, plots = score_section(path)
+    if builder == "ScoredCompletions":
+        text += "\n### Completions by temperature\n\n" + temperature_table(read_split_files(path))
+    return text, plots
+
+
 def check_config(stage: Stage, config: dict) -> None:
     """Unknown fields or values the builder config rejects → one `InputDataError` naming them."""
-    fields = set(config_dict(stage.builder.BUILDER_CONFIG_CLASS(name="default"))) | {
-        f.name for f in dataclasses.fields(stage.builder.BUILDER_CONFIG_CLASS)
-    }
+    fields = {f.name for f in dataclasses.fields(stage.builder.BUILDER_CONFIG_CLASS)} - BUILDER_CONFIG_BASE
     unknown = sorted(set(config) - fields)
     if unknown:
         raise InputDataError(f"{stage.name}: unknown config field(s) {unknown}; known: {sorted(fields)}")
@@ -126,6 +164,6 @@ def run_stage(
     out_dir = out_dir or root / name
     result = build(stage.builder, out_dir, config, stage.inputs(config, root), cache_dir=root / ".cache")
     report = validate_dataset(out_dir, stage.context(root))
-    extra, plots = score_section(out_dir)
+    extra, plots = card_section(out_dir)
     render_dataset_card(out_dir, extra=extra, plots=plots)
     return result, report

@@ -13,6 +13,9 @@ import great_expectations as gx
 import great_expectations.expectations as gxe
 import polars as pl
 
+from builders.pairs import PairsConfig
+from builders.scoring.results import REJECT_REASONS
+
 
 @dataclass
 class SuiteSpec:
@@ -118,9 +121,102 @@ def build_prompts_suite(version: str, config: dict, frame: pl.DataFrame, context
     return SuiteSpec(suite, {"sft_article_ids": sft_articles}, derived)
 
 
+def build_completions_suite(version: str, config: dict, frame: pl.DataFrame, context: dict) -> SuiteSpec:
+    """One row per (prompt, temperature, sample) of the grid, one model revision and backend, prompts in one split."""
+    derived = frame.with_columns(
+        completions_per_prompt=pl.len().over("prompt_id"),
+        prompt_splits=pl.col("split").n_unique().over("prompt_id"),
+    )
+    suite = gx.ExpectationSuite(name=f"completions-{version}")
+    for expectation in [
+        *_columns("prompt_id", "prompt", "completion", "temperature", "sample_idx", "seed", "model_revision"),
+        gxe.ExpectColumnValuesToNotBeNull(column="completion"),
+        gxe.ExpectCompoundColumnsToBeUnique(column_list=["prompt_id", "temperature", "sample_idx"]),
+        gxe.ExpectColumnValuesToBeInSet(column="temperature", value_set=_param("temperatures")),
+        gxe.ExpectColumnValuesToBeBetween(column="sample_idx", min_value=0, max_value=_param("max_sample_idx")),
+        gxe.ExpectColumnValuesToBeInSet(column="completions_per_prompt", value_set=_param("per_prompt")),
+        gxe.ExpectColumnValuesToBeInSet(column="prompt_splits", value_set=[1]),
+        gxe.ExpectColumnValuesToBeInSet(column="backend", value_set=_param("backend")),
+        gxe.ExpectColumnUniqueValueCountToBeBetween(column="model_revision", min_value=1, max_value=1),
+        gxe.ExpectTableRowCountToBeBetween(min_value=1),
+    ]:
+        suite.add_expectation(expectation)
+    parameters = {
+        "temperatures": [float(t) for t in config["temperatures"]],
+        "max_sample_idx": config["n_samples"] - 1,
+        "per_prompt": [len(config["temperatures"]) * config["n_samples"]],
+        "backend": [config["backend"]],
+    }
+    return SuiteSpec(suite, parameters, derived)
+
+
+def build_scored_completions_suite(version: str, config: dict, frame: pl.DataFrame, context: dict) -> SuiteSpec:
+    """Scores in [-1, 1], one scorer fingerprint, unscorable completions at -1 with a known reason."""
+    derived = frame.with_columns(
+        reject_scored_minimum=pl.col("reject_reason").is_null() | (pl.col("score") == -1.0),
+    )
+    suite = gx.ExpectationSuite(name=f"scored_completions-{version}")
+    for expectation in [
+        *_columns("prompt_id", "completion", "score", "parse_success", "reject_reason", "scorer_fingerprint"),
+        gxe.ExpectColumnValuesToNotBeNull(column="score"),
+        gxe.ExpectColumnValuesToBeBetween(column="score", min_value=-1.0, max_value=1.0),
+        gxe.ExpectCompoundColumnsToBeUnique(column_list=["prompt_id", "temperature", "sample_idx"]),
+        gxe.ExpectColumnValuesToBeInSet(column="reject_reason", value_set=list(REJECT_REASONS)),
+        gxe.ExpectColumnValuesToBeInSet(column="reject_scored_minimum", value_set=[True]),
+        gxe.ExpectColumnUniqueValueCountToBeBetween(column="scorer_fingerprint", min_value=1, max_value=1),
+        gxe.ExpectTableRowCountToBeBetween(min_value=1),
+    ]:
+        suite.add_expectation(expectation)
+    return SuiteSpec(suite, {}, derived)
+
+
+def build_pairs_suite(version: str, config: dict, frame: pl.DataFrame, context: dict) -> SuiteSpec:
+    """Thresholds on every row, chosen ≠ rejected, consistent deltas, no duplicate pairs, prompts in one split.
+
+    The cap on pairs per prompt is 1 for `best_worst` and `max_pairs_per_prompt` for `all`.
+    """
+    derived = frame.with_columns(
+        chosen_text=pl.col("chosen").list.first().struct.field("content"),
+        rejected_text=pl.col("rejected").list.first().struct.field("content"),
+        chosen_role=pl.col("chosen").list.first().struct.field("role"),
+        rejected_role=pl.col("rejected").list.first().struct.field("role"),
+        chosen_turns=pl.col("chosen").list.len(),
+        rejected_turns=pl.col("rejected").list.len(),
+        prompt_ends_with_user=pl.col("prompt").list.last().struct.field("role") == "user",
+        delta_consistent=(pl.col("chosen_score") - pl.col("rejected_score") - pl.col("delta")).abs() < 1e-9,
+        pairs_per_prompt=pl.len().over("prompt_id"),
+        prompt_splits=pl.col("split").n_unique().over("prompt_id"),
+    ).with_columns(distinct_texts=pl.col("chosen_text") != pl.col("rejected_text"))
+    suite = gx.ExpectationSuite(name=f"pairs-{version}")
+    for expectation in [
+        *_columns("prompt", "chosen", "rejected", "chosen_score", "rejected_score", "delta", "prompt_id"),
+        gxe.ExpectColumnValuesToBeBetween(column="delta", min_value=_param("min_delta"), max_value=2.0),
+        gxe.ExpectColumnValuesToBeBetween(column="chosen_score", min_value=_param("min_chosen"), max_value=1.0),
+        gxe.ExpectColumnValuesToBeBetween(column="rejected_score", min_value=-1.0, max_value=1.0),
+        gxe.ExpectColumnValuesToBeInSet(column="delta_consistent", value_set=[True]),
+        gxe.ExpectColumnValuesToBeInSet(column="distinct_texts", value_set=[True]),
+        gxe.ExpectColumnValuesToBeInSet(column="chosen_role", value_set=["assistant"]),
+        gxe.ExpectColumnValuesToBeInSet(column="rejected_role", value_set=["assistant"]),
+        gxe.ExpectColumnValuesToBeInSet(column="chosen_turns", value_set=[1]),
+        gxe.ExpectColumnValuesToBeInSet(column="rejected_turns", value_set=[1]),
+        gxe.ExpectColumnValuesToBeInSet(column="prompt_ends_with_user", value_set=[True]),
+        gxe.ExpectCompoundColumnsToBeUnique(column_list=["prompt_id", "chosen_text", "rejected_text"]),
+        gxe.ExpectColumnValuesToBeBetween(column="pairs_per_prompt", min_value=1, max_value=_param("max_pairs")),
+        gxe.ExpectColumnValuesToBeInSet(column="prompt_splits", value_set=[1]),
+        gxe.ExpectTableRowCountToBeBetween(min_value=1),
+    ]:
+        suite.add_expectation(expectation)
+    max_pairs = PairsConfig(name="default", **config).pairs_per_prompt()
+    parameters = {"min_delta": config["min_delta"], "min_chosen": config["min_chosen"], "max_pairs": max_pairs}
+    return SuiteSpec(suite, parameters, derived)
+
+
 SUITES: dict[str, Callable[[str, dict, pl.DataFrame, dict], SuiteSpec]] = {
     "Sentences": build_sentences_suite,
     "Scored": build_scored_suite,
     "SFT": build_sft_suite,
     "Prompts": build_prompts_suite,
+    "Completions": build_completions_suite,
+    "ScoredCompletions": build_scored_completions_suite,
+    "Pairs": build_pairs_suite,
 }

@@ -108,7 +108,8 @@ def _check_utf8(path: Path) -> None:
                 line.decode("utf-8")
             except UnicodeDecodeError as err:
                 raise InputDataError(
-                    f"{path}:{lineno}: not valid UTF-8 (byte {err.start} of the line: {line[err.start : err.start + 4]!r})",
+                    f"{path}:{lineno}: not valid UTF-8 "
+                    f"(byte {err.start} of the line: {line[err.start : err.start + 4]!r})",
                     hint="re-encode the file as UTF-8",
                 ) from err
 

@@ -32,7 +32,10 @@ MARKERS = {
     },
     "sv": {"och", "inte", "jag", "är", "också", "hon", "honom", "från", "efter", "mycket", "kunde", "skulle"},
     "da": {"af", "efter", "nogle", "nogen", "mig", "dig", "sig", "hvad", "meget", "tilbage", "spørgsmål", "købe"},
-    "en": {"the", "and", "of", "is", "was", "with", "that", "this", "have", "not", "she", "he", "are", "were", "has", "which", "from", "as"},
+    "en": {
+        "the", "and", "of", "is", "was", "with", "that", "this", "have", "not", "she", "he", "are", "were", "has",
+        "which", "from", "as",
+    },
 }  # fmt: skip
 FOREIGN_LETTERS = {"sv": re.compile(r"[äöÄÖ]")}
 WORD = re.compile(r"\w+", re.UNICODE)

@@ -10,20 +10,22 @@ import yaml
 from builders.dataset_inputs import manifest_of
 from cards.dataset import render_dataset_card
 from saga.errors import InputDataError
-from saga.stages import DEFAULT_ROOT, STAGES, run_stage, score_section
+from saga.stages import DEFAULT_ROOT, STAGES, card_section, run_stage
 from validation.runner import validate_dataset
 
 EXAMPLES = """examples:
   saga build sentences                          # bundled Wikipedia sample → build/datasets/sentences
-  saga build scored                             # reads build/datasets/sentences
   saga build sft --config sft.yaml --out out/sft
-  saga build sentences --config wiki.yaml       # e.g. source: wikimedia/wikipedia, max_articles: 1000
+  saga build completions --config gen.yaml      # e.g. model: runs/sft-merged, backend: vllm, n_samples: 8
+  saga build pairs --config pairs.yaml          # reads scored_completions; e.g. strategy: all
 """
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     fmt = argparse.RawDescriptionHelpFormatter
-    parser = subparsers.add_parser("build", help="build, validate and card a versioned dataset", epilog=EXAMPLES, formatter_class=fmt)
+    parser = subparsers.add_parser(
+        "build", help="build, validate and card a versioned dataset", epilog=EXAMPLES, formatter_class=fmt
+    )
     parser.add_argument("dataset", choices=sorted(STAGES), help="which dataset to build")
     parser.add_argument("--config", type=Path, help="YAML file of builder config fields (default: the defaults)")
     parser.add_argument("--input", type=Path, help="the previous stage's folder (default: ROOT/<stage>)")
@@ -44,7 +46,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     card = subparsers.add_parser(
         "card",
         help="re-render a dataset folder's README.md card",
-        epilog="examples:\n  saga card build/datasets/sft\n  saga card out/sft --repo-id me/nb-sft --revision v1.0.0\n",
+        epilog="examples:\n  saga card build/datasets/sft\n"
+        "  saga card out/sft --repo-id me/nb-sft --revision v1.0.0\n",
         formatter_class=fmt,
     )
     card.add_argument("path", type=Path)
@@ -85,8 +88,7 @@ def run_validate(args: argparse.Namespace) -> int:
 
 
 def run_card(args: argparse.Namespace) -> int:
-    extra, plots = score_section(args.path)
+    extra, plots = card_section(args.path)
     render_dataset_card(args.path, repo_id=args.repo_id, revision=args.revision, extra=extra, plots=plots)
     print(f"wrote {args.path / 'README.md'}")
     return 0
-

@@ -1,4 +1,4 @@
-"""Small article sets written as JSONL in the `wikimedia/wikipedia` schema, for builder tests."""
+"""Builder test inputs: small article sets (JSONL, `wikimedia/wikipedia` schema) and a prompts stage root."""
 
 import json
 
@@ -36,3 +36,23 @@ def articles_file(tmp_path):
     path = tmp_path / "articles.jsonl"
     path.write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in ARTICLES), encoding="utf-8")
     return path
+
+
+@pytest.fixture(scope="session")
+def prompts_root(tmp_path_factory):
+    """A stage root holding `sentences` and `prompts` built from 80 articles of the bundled Wikipedia sample.
+
+    Built with `build()` directly: the `prompts` stage's validation needs an SFT corpus these tests do not need.
+    """
+    from builders.build import build
+    from builders.dataset_inputs import input_fingerprint
+    from builders.prompts import Prompts
+    from builders.sentences import Sentences, SentencesConfig
+
+    root = tmp_path_factory.mktemp("generation")
+    config = {"max_articles": 80}
+    source = SentencesConfig(name="default", **config).wiki_source.fingerprint()
+    build(Sentences, root / "sentences", config, {"articles": source}, cache_dir=root / ".cache")
+    prompts_config = {"input_dir": str(root / "sentences")}
+    build(Prompts, root / "prompts", prompts_config, {"input": input_fingerprint(root / "sentences")}, root / ".cache")
+    return root

@@ -71,7 +71,11 @@ def test_oversized_article_is_a_counted_drop(tmp_path):
     [
         ("empty.jsonl", b"", "the file is empty"),
         ("bad.parquet", b"PAR1 not parquet", "cannot read as parquet: ArrowInvalid"),
-        ("nocol.jsonl", b'{"id": "1", "title": "x", "body": "y"}\n', r"missing column\(s\) text; found id, title, body"),
+        (
+            "nocol.jsonl",
+            b'{"id": "1", "title": "x", "body": "y"}\n',
+            r"missing column\(s\) text; found id, title, body",
+        ),
         ("latin1.jsonl", '{"id": "1", "title": "x", "text": "Blåbær"}\n'.encode("latin-1"), ":1: not valid UTF-8"),
         ("notes.txt", b"hei", "unsupported file type '.txt'"),
     ],

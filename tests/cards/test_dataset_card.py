@@ -45,7 +45,9 @@ def test_card_parses_back_with_metadata_and_plots(sentences_dir):
     card = DatasetCard.load(sentences_dir / "README.md")
     data = card.data.to_dict()
     assert data["language"] == ["nb"] and data["license"] == "cc-by-sa-4.0"
-    assert data["configs"] == [{"config_name": "default", "data_files": [{"split": "train", "path": "data/train-*.parquet"}]}]
+    assert data["configs"] == [
+        {"config_name": "default", "data_files": [{"split": "train", "path": "data/train-*.parquet"}]}
+    ]
     assert data["size_categories"] == ["n<1K"] and data["source_datasets"] == ["wikimedia/wikipedia"]
     assert "![Rows dropped per step and reason](saga/plots/funnel.png)" in card.text
     assert (sentences_dir / "saga" / "plots" / "funnel.png").read_bytes()[:4] == b"\x89PNG"

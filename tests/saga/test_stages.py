@@ -61,7 +61,9 @@ def test_killed_scoring_resumes_without_rescoring(root, tmp_path, caplog):
     assert not (tmp_path / "scored" / "saga" / "manifest.json").exists()
 
     caplog.set_level("INFO", logger="builders.scoring.scorer")
-    result, _ = run_stage("scored", {"batch_size": 8, "score_cache": str(cache)}, root=root, out_dir=tmp_path / "scored")
+    result, _ = run_stage(
+        "scored", {"batch_size": 8, "score_cache": str(cache)}, root=root, out_dir=tmp_path / "scored"
+    )
     total = result.rows["train"]
     chunks = [r.getMessage() for r in caplog.records if "to parse" in r.getMessage()]
     cached = sum(int(m.split(": ")[1].split(" cached")[0]) for m in chunks)

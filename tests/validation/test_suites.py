@@ -42,10 +42,14 @@ def test_sentences_suite_passes_good_frame():
 @pytest.mark.parametrize(
     ("changes", "expected"),
     [
-        ({"text": ["Dette er en setning.", "Dette er en setning.", "Og en tredje her."]}, {
-            ("expect_column_values_to_be_unique", "text")}),
-        ({"text": ["Kort.", "Her er en annen.", "Og en tredje her."]}, {
-            ("expect_column_value_lengths_to_be_between", "text")}),
+        (
+            {"text": ["Dette er en setning.", "Dette er en setning.", "Og en tredje her."]},
+            {("expect_column_values_to_be_unique", "text")},
+        ),
+        (
+            {"text": ["Kort.", "Her er en annen.", "Og en tredje her."]},
+            {("expect_column_value_lengths_to_be_between", "text")},
+        ),
         ({"n_words": [4, 40, 4]}, {("expect_column_values_to_be_between", "n_words")}),
         ({"sentence_idx": [0, 0, 0]}, {("expect_compound_columns_to_be_unique", "['article_id', 'sentence_idx']")}),
     ],
@@ -99,7 +103,9 @@ def sft_frame(score=0.9, split_b="validation", answer="Huset er stort."):
 def test_sft_suite():
     config = {"min_score": 0.65}
     assert failed(sft_frame(), build_sft_suite, config)[0].success
-    assert failed(sft_frame(score=0.3), build_sft_suite, config)[1] == {("expect_column_values_to_be_between", "score")}
+    assert failed(sft_frame(score=0.3), build_sft_suite, config)[1] == {
+        ("expect_column_values_to_be_between", "score")
+    }
     assert failed(sft_frame(split_b="train"), build_sft_suite, config)[1] == {
         ("expect_column_values_to_be_in_set", "article_splits")
     }

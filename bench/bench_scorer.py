@@ -1,0 +1,106 @@
+"""Grammar scorer throughput: scorer vs bare `nlp.pipe`, 1 vs 2 processes, cold vs cached, vs a naive loop.
+
+Run: `python -m bench.bench_scorer --texts 2000` (part of `make bench`). Sentences come from the bundled
+Wikipedia sample (`assets/wiki_nb/`), split as the corpus builders split them; `--wiki` points elsewhere. Every
+measurement parses the same texts with the same pipeline after a warm-up, and prints sentences per second of wall
+time. Single-process rows also give the ratio in CPU time of this process, which other load on the machine does
+not distort; the two-process row can only be measured in wall time.
+
+Goals (issue 3): scorer / bare `nlp.pipe` ≥ 0.90, two processes / one ≥ 1.7×, cached / cold ≥ 50×.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+import time
+from collections.abc import Callable, Iterable
+from importlib.resources import files
+from pathlib import Path
+
+from builders import nlp as nlp_loader
+from builders.scoring import GrammarScorer, GrammarScorerConfig, ScoreCache
+from builders.text.cleaning import paragraphs
+from builders.text.splitting import split_sentences
+
+DEFAULT_WIKI = files("assets") / "wiki_nb" / "norquad_wikipedia_nb.jsonl"
+WARM_UP_TEXTS = 50
+
+
+def load_sentences(path: Path, limit: int) -> list[str]:
+    """The first `limit` sentences of the articles in a JSONL file (`title`, `text`), in file order.
+
+    Args:
+        path (`Path`): JSONL with one article per line.
+        limit (`int`): number of sentences to return.
+    """
+    sentences: list[str] = []
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            article = json.loads(line)
+            for paragraph in paragraphs(article["text"], article.get("title"))[0]:
+                sentences.extend(split_sentences(paragraph))
+                if len(sentences) >= limit:
+                    return sentences[:limit]
+    if len(sentences) < limit:
+        raise SystemExit(f"{path} holds only {len(sentences)} sentences; ask for --texts {len(sentences)} or fewer")
+    return sentences
+
+
+def seconds(run: Callable[[], Iterable]) -> tuple[float, float]:
+    """(wall-clock seconds, CPU seconds of this process) to exhaust the iterable `run()` returns."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    for _ in run():
+        pass
+    return time.perf_counter() - wall, time.process_time() - cpu
+
+
+def main(argv: list[str] | None = None) -> list[tuple[str, float, str, str]]:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--texts", type=int, default=2000, help="number of sentences to score")
+    parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--pipeline", default="nb_saga_sm")
+    parser.add_argument("--wiki", type=Path, default=Path(str(DEFAULT_WIKI)), help="JSONL articles (title, text)")
+    args = parser.parse_args(argv)
+
+    texts = load_sentences(args.wiki, args.texts)
+    n = len(texts)
+    nlp = nlp_loader.load(args.pipeline)
+    scorer = GrammarScorer(GrammarScorerConfig(pipeline=args.pipeline))
+    list(nlp.pipe(texts[:WARM_UP_TEXTS]))
+    list(scorer.score_batch(texts[:WARM_UP_TEXTS]))
+
+    bare = seconds(lambda: nlp.pipe(texts, batch_size=args.batch_size))
+    naive = seconds(lambda: (nlp(text) for text in texts))
+    one = seconds(lambda: scorer.score_batch(texts, batch_size=args.batch_size, n_process=1))
+    two = seconds(lambda: scorer.score_batch(texts, batch_size=args.batch_size, n_process=2))
+    with tempfile.TemporaryDirectory() as folder:
+        cache = ScoreCache(Path(folder) / "scores.sqlite")
+        cached_scorer = GrammarScorer(GrammarScorerConfig(pipeline=args.pipeline), cache=cache)
+        cold = seconds(lambda: cached_scorer.score_batch(texts, batch_size=args.batch_size))
+        warm = seconds(lambda: cached_scorer.score_batch(texts, batch_size=args.batch_size))
+        cache.close()
+
+    def ratio(a: tuple[float, float], b: tuple[float, float]) -> str:
+        return f"{a[0] / b[0]:.2f} (CPU {a[1] / b[1]:.2f})"
+
+    rows = [
+        ("bare nlp.pipe (1 process)", n / bare[0], "1.00", ""),
+        ("naive nlp(text) loop", n / naive[0], f"{ratio(bare, naive)} of bare", ""),
+        ("scorer, 1 process", n / one[0], f"{ratio(bare, one)} of bare", "≥ 0.90"),
+        ("scorer, 2 processes", n / two[0], f"{one[0] / two[0]:.2f}× 1 process (wall)", "≥ 1.7×"),
+        ("scorer + cache, cold", n / cold[0], f"{ratio(bare, cold)} of bare", ""),
+        ("scorer + cache, all cached", n / warm[0], f"{cold[0] / warm[0]:.1f}× cold (wall)", "≥ 50×"),
+    ]
+    print(f"scorer throughput: {n} Wikipedia sentences, batch size {args.batch_size}, pipeline {args.pipeline}")
+    print(f"scorer: {scorer.fingerprint}\n")
+    print("| measurement | sentences/s | ratio | goal |")
+    print("|---|---:|---:|---|")
+    for name, rate, text, goal in rows:
+        print(f"| {name} | {rate:,.0f} | {text} | {goal} |")
+    return rows
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,283 @@
+"""`completions`: the policy's completions for every prompt, at every temperature of a grid, `n_samples` each.
+
+The seed's DPO data came from sampling the merged SFT checkpoint at temperatures 0.7–1.1; the SAGA cards add a
+repetition penalty of 1.3 against reward hacking. Each row records what produced it: the prompt, the temperature,
+the sample index and request seed, the model reference and its resolved revision, the backend and every sampling
+parameter, so any completion can be regenerated (exactly, on CPU with the transformers backend).
+
+Generation is resumable by prompt shard: finished shards are kept under `work_dir` (see
+`builders.generation.shards`), and a build killed mid-way regenerates only the shards it had not finished.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import datasets
+import polars as pl
+from datasets.builder import Key
+
+from builders.build import BUILDER_CONFIG_BASE
+from builders.dataset_inputs import input_fingerprint, read_split_files
+from builders.funnel import Funnel
+from builders.generation.backend import BACKENDS, GenerationBackend, load_backend
+from builders.generation.errors import GenerationError
+from builders.generation.sampling import SAGA_REPETITION_PENALTY, SamplingSettings, request_seeds
+from builders.generation.shards import ShardStore
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_MODEL = "tiny_nb_mistral"
+MESSAGE = [{"role": datasets.Value("string"), "content": datasets.Value("string")}]
+FEATURES = datasets.Features(
+    {
+        "prompt_id": datasets.Value("string"),
+        "prompt": MESSAGE,
+        "kind": datasets.Value("string"),
+        "article_id": datasets.Value("string"),
+        "completion": datasets.Value("string"),
+        "temperature": datasets.Value("float64"),
+        "sample_idx": datasets.Value("int32"),
+        "seed": datasets.Value("int64"),
+        "n_samples": datasets.Value("int32"),
+        "top_p": datasets.Value("float64"),
+        "max_tokens": datasets.Value("int32"),
+        "repetition_penalty": datasets.Value("float64"),
+        "model": datasets.Value("string"),
+        "model_revision": datasets.Value("string"),
+        "adapter": datasets.Value("string"),
+        "adapter_revision": datasets.Value("string"),
+        "backend": datasets.Value("string"),
+    }
+)
+# Fields that change how, not what, is generated stay out of the shard key (`input_dir` is replaced by the prompts'
+# fingerprint; `shard_size` is in the key: it decides which prompts a shard file holds).
+OPERATIONAL = {"batch_size", "device", "threads", "vllm_options", "work_dir", "input_dir"}
+GENERATION_CODE = (Path(__file__), *sorted((Path(__file__).parent / "generation").glob("*.py")))
+
+
+def generation_code_fingerprint() -> str:
+    """sha256 over the code that produces completions (this module and `builders/generation/`), for the shard key.
+
+    Narrower than the build's code fingerprint on purpose: an edit to, say, a grammar rule must not throw away
+    finished generation shards, while an edit to sampling must.
+    """
+    digest = hashlib.sha256()
+    for path in GENERATION_CODE:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+@dataclass
+class CompletionsConfig(datasets.BuilderConfig):
+    """Configuration of the `completions` builder.
+
+    Args:
+        input_dir (`str`, defaults to `"build/datasets/prompts"`): the `prompts` dataset folder.
+        model (`str`, defaults to `"tiny_nb_mistral"`): the policy: the bundled tiny model, a model folder (the
+            merged SFT checkpoint) or `ORG/NAME@REV`; resolved to a folder fingerprint or commit SHA.
+        adapter (`str`, *optional*): a LoRA adapter (folder or `ORG/NAME@REV`) applied on top of `model`.
+        backend (`str`, defaults to `"transformers"`): `"transformers"` (CPU or GPU) or `"vllm"` (GPU, needs
+            `pip install 'saga[gpu]'`).
+        temperatures (`tuple[float, ...]`, defaults to `(0.7, 0.9, 1.1)`): the temperature grid (the seed's range).
+        n_samples (`int`, defaults to 4): completions per prompt and temperature.
+        top_p (`float`, defaults to 0.95): nucleus sampling mass.
+        max_tokens (`int`, defaults to 128): the most new tokens per completion.
+        repetition_penalty (`float`, defaults to 1.3): the SAGA cards' penalty against repetitive reward hacking.
+        seed (`int`, defaults to 42): base seed; each (prompt, temperature) request seed is derived from it.
+        splits (`tuple[str, ...]`, defaults to `("train", "test")`): prompt splits to generate for (a split the
+            prompts dataset lacks is skipped); completions keep their prompt's split.
+        max_prompts (`int`, *optional*): at most this many prompts per split, in dataset order.
+        shard_size (`int`, defaults to 16): prompts per resumable shard.
+        batch_size (`int`, defaults to 32): transformers: sequences per `generate` call.
+        device (`str`, defaults to `"auto"`): transformers: `"auto"`, `"cpu"` or `"cuda"`.
+        threads (`int`, *optional*): transformers: torch CPU threads (`None`: torch's default).
+        vllm_options (`dict`, *optional*): vLLM: more `vllm.LLM` arguments (`gpu_memory_utilization`, ...).
+        work_dir (`str`, *optional*): the shard cache (default: `.cache/completions` beside the input folder).
+
+    `batch_size`, `device`, `threads`, `vllm_options` and `work_dir` change how, not what, is computed
+    (`metadata={"fingerprint": False}`).
+    """
+
+    input_dir: str = field(default="build/datasets/prompts", metadata={"fingerprint": False})
+    model: str = DEFAULT_MODEL
+    adapter: str | None = None
+    backend: str = "transformers"
+    temperatures: tuple[float, ...] = (0.7, 0.9, 1.1)
+    n_samples: int = 4
+    top_p: float = 0.95
+    max_tokens: int = 128
+    repetition_penalty: float = SAGA_REPETITION_PENALTY
+    seed: int = 42
+    splits: tuple[str, ...] = ("train", "test")
+    max_prompts: int | None = None
+    shard_size: int = 16
+    batch_size: int = field(default=32, metadata={"fingerprint": False})
+    device: str = field(default="auto", metadata={"fingerprint": False})
+    threads: int | None = field(default=None, metadata={"fingerprint": False})
+    vllm_options: dict = field(default_factory=dict, metadata={"fingerprint": False})
+    work_dir: str | None = field(default=None, metadata={"fingerprint": False})
+
+    def __post_init__(self):
+        super().__post_init__()
+        self.temperatures = tuple(float(t) for t in self.temperatures)
+        self.splits = tuple(self.splits)
+        problems = []
+        if self.backend not in BACKENDS:
+            problems.append(f"backend must be one of {BACKENDS}, got {self.backend!r}")
+        if not self.temperatures or len(set(self.temperatures)) != len(self.temperatures):
+            problems.append(f"temperatures must be a non-empty grid without repeats, got {self.temperatures}")
+        if not self.splits:
+            problems.append("splits must name at least one prompt split")
+        if self.threads is not None and self.threads < 1:
+            problems.append(f"threads must be >= 1, got {self.threads}")
+        for name in ("shard_size", "batch_size"):
+            if getattr(self, name) < 1:
+                problems.append(f"{name} must be >= 1, got {getattr(self, name)}")
+        if self.max_prompts is not None and self.max_prompts < 1:
+            problems.append(f"max_prompts must be >= 1, got {self.max_prompts}")
+        if problems:
+            raise ValueError("; ".join(problems))
+        for temperature in self.temperatures:
+            self.sampling(temperature)  # raises ValueError naming a bad n_samples, top_p, ...
+
+    def sampling(self, temperature: float) -> SamplingSettings:
+        """The `SamplingSettings` of one temperature of the grid."""
+        return SamplingSettings(
+            n=self.n_samples,
+            temperature=temperature,
+            top_p=self.top_p,
+            max_tokens=self.max_tokens,
+            repetition_penalty=self.repetition_penalty,
+            seed=self.seed,
+        )
+
+    def resolve_models(self):
+        """The policy and the adapter (or `None`) resolved to immutable revisions (`ModelInput`s)."""
+        from builders.generation.models import resolve_adapter, resolve_model  # deferred: imports torch
+
+        return resolve_model(self.model), resolve_adapter(self.adapter) if self.adapter else None
+
+    def shard_root(self) -> Path:
+        return Path(self.work_dir or Path(self.input_dir).parent / ".cache" / "completions")
+
+
+class Completions(datasets.GeneratorBasedBuilder):
+    """Sampled completions of the policy for the DPO prompts, with everything needed to regenerate them."""
+
+    VERSION = datasets.Version("1.0.0")
+    BUILDER_CONFIG_CLASS = CompletionsConfig
+    BUILDER_CONFIGS = [CompletionsConfig(name="default", description="Policy completions for the DPO prompts")]
+    DEFAULT_CONFIG_NAME = "default"
+
+    def _info(self) -> datasets.DatasetInfo:
+        return datasets.DatasetInfo(
+            description=__doc__,
+            features=FEATURES,
+        )
+
+    def _split_generators(self, dl_manager) -> list[datasets.SplitGenerator]:
+        cfg = self.config
+        prompts = read_split_files(cfg.input_dir, ["prompt_id", "prompt", "kind", "article_id"])
+        self._model, self._adapter = cfg.resolve_models()
+        self._backend: GenerationBackend | None = None
+        self._funnel = Funnel()
+        key_payload = {
+            "builder": type(self).__name__,
+            "version": str(self.VERSION),
+            "code": generation_code_fingerprint(),
+            "prompts": input_fingerprint(cfg.input_dir),
+            "model": self._model.revision,
+            "adapter": self._adapter.revision if self._adapter else None,
+            "config": {
+                f.name: getattr(cfg, f.name)
+                for f in dataclasses.fields(cfg)
+                if f.name not in BUILDER_CONFIG_BASE and f.name not in OPERATIONAL
+            },
+        }
+        key = hashlib.sha256(json.dumps(key_payload, sort_keys=True, default=str).encode()).hexdigest()[:24]
+        self._shards = ShardStore(cfg.shard_root(), key, key_payload)
+        available = set(prompts["split"].unique().to_list())
+        generators = []
+        for split in cfg.splits:
+            if split not in available:
+                logger.warning("%s: no %s split of prompts; skipping it", cfg.input_dir, split)
+                continue
+            rows = prompts.filter(pl.col("split") == split).drop("split")
+            generators.append(datasets.SplitGenerator(name=split, gen_kwargs={"prompts": rows, "split": split}))
+        return generators
+
+    def _generate_examples(self, prompts: pl.DataFrame, split: str):
+        cfg = self.config
+        kept = prompts if cfg.max_prompts is None else prompts.head(cfg.max_prompts)
+        self._funnel.record(
+            f"prompts_{split}",
+            prompts.height,
+            kept.height,
+            {"over_max_prompts": prompts.height - kept.height},
+            "prompts",
+        )
+        rows = kept.to_dicts()
+        index, reused, generated = 0, 0, 0
+        for shard_index, start in enumerate(range(0, len(rows), cfg.shard_size)):
+            completions = self._shards.load(split, shard_index)
+            if completions is None:
+                completions = self._generate_shard(rows[start : start + cfg.shard_size])
+                self._shards.save(split, shard_index, completions)
+                generated += 1
+            else:
+                reused += 1
+            for row in completions:
+                yield Key(0, index), row
+                index += 1
+        logger.info("%s: %d shard(s) generated, %d reused from %s", split, generated, reused, self._shards.folder)
+        expected = kept.height * len(cfg.temperatures) * cfg.n_samples
+        self._funnel.record(f"completions_{split}", expected, index, {"missing": expected - index}, "completions")
+        self._funnel.write(Path(self._output_dir) / "funnel.json")
+
+    def _generate_shard(self, rows: list[dict]) -> list[dict]:
+        """Every completion of a shard's prompts, ordered by prompt, temperature, sample."""
+        cfg = self.config
+        if self._backend is None:
+            self._backend = load_backend(
+                cfg.backend, self._model, self._adapter, cfg.device, cfg.batch_size, cfg.threads, cfg.vllm_options
+            )
+        prompts = [row["prompt"] for row in rows]
+        by_prompt: list[list[dict]] = [[] for _ in rows]
+        for temperature in cfg.temperatures:
+            settings = cfg.sampling(temperature)
+            outputs = self._backend.generate(prompts, settings)
+            if len(outputs) != len(rows) or any(len(texts) != cfg.n_samples for texts in outputs):
+                raise GenerationError(
+                    f"backend {cfg.backend} returned {[len(t) for t in outputs]} completions for {len(rows)} prompts; "
+                    f"expected {cfg.n_samples} each"
+                )
+            for slot, row, seed, texts in zip(by_prompt, rows, request_seeds(prompts, settings), outputs, strict=True):
+                slot.extend(self._row(row, text, settings, seed, sample_idx) for sample_idx, text in enumerate(texts))
+        return [row for slot in by_prompt for row in slot]
+
+    def _row(self, prompt: dict, text: str, settings: SamplingSettings, seed: int, sample_idx: int) -> dict:
+        return {
+            "prompt_id": prompt["prompt_id"],
+            "prompt": prompt["prompt"],
+            "kind": prompt["kind"],
+            "article_id": prompt["article_id"],
+            "completion": text,
+            "temperature": settings.temperature,
+            "sample_idx": sample_idx,
+            "seed": seed,
+            "n_samples": settings.n,
+            "top_p": settings.top_p,
+            "max_tokens": settings.max_tokens,
+            "repetition_penalty": settings.repetition_penalty,
+            "model": self._model.pinned_ref(),
+            "model_revision": self._model.revision,
+            "adapter": self._adapter.pinned_ref() if self._adapter else None,
+            "adapter_revision": self._adapter.revision if self._adapter else None,
+            "backend": self.config.backend,
+        }

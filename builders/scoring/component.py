@@ -1,0 +1,132 @@
+"""The `saga_grammar_scorer` pipeline component: runs a rule set on each parsed `Doc` and stores the score.
+
+It runs inside `nlp.pipe`, so with `n_process > 1` the rules run in the worker processes next to the parser. The
+result is stored as a plain dict (`doc._.saga_result`, the `ScoreResult.to_dict` form) because spaCy ships worker
+docs back as bytes and only msgpack-safe user data survives the trip.
+
+Example:
+    ```python
+    >>> from builders import nlp
+    >>> pipeline = nlp.load.__wrapped__("nb_saga_sm")  # a private copy: add_pipe changes the pipeline
+    >>> _ = pipeline.add_pipe("saga_grammar_scorer")
+    >>> doc = pipeline("Huset er stort.")
+    >>> doc._.saga_score > 0.9, doc._.saga_result["parse_success"]
+    (True, True)
+    ```
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, replace
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from builders.scoring.errors import ScorerConfigError
+from builders.scoring.formula import ScoreFormula
+from builders.scoring.results import ScoreResult
+from builders.scoring.rules import PARSE_SUCCESS_RULES, RuleSet
+from builders.scoring.rules.annotation import sentences, tokens
+
+COMPONENT_NAME = "saga_grammar_scorer"
+DEFAULT_RULES = "saga.rules.v1"
+
+if not Doc.has_extension("saga_result"):
+    Doc.set_extension("saga_result", default=None)
+if not Doc.has_extension("saga_score"):
+    Doc.set_extension("saga_score", getter=lambda doc: doc._.saga_result["score"] if doc._.saga_result else None)
+
+
+class GrammarScorerComponent:
+    """Apply every rule of a rule set to a `Doc` and combine the violations with the score formula.
+
+    Args:
+        rules (`RuleSet`): the rules and their default weights (resolved from a registry name).
+        weights (`dict[str, float]`): per-rule weight overrides; keys must be rule ids of `rules`.
+        formula (`ScoreFormula`): the parameters mapping violations to a score.
+    """
+
+    def __init__(self, rules: RuleSet, weights: dict[str, float], formula: ScoreFormula):
+        unknown = sorted(set(weights) - set(rules.rules))
+        if unknown:
+            raise ScorerConfigError(
+                f"weights for unknown rules {unknown} in rule set {rules.name}",
+                hint=f"known rules: {', '.join(rules.rules)}",
+            )
+        negative = {rule: w for rule, w in weights.items() if w < 0}
+        if negative:
+            raise ScorerConfigError(f"rule weights must be >= 0, got {negative}")
+        self.rules = rules
+        self.weights = {**rules.weights, **weights}
+        self.formula = formula
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.saga_result = self.score_doc(doc).to_dict()
+        return doc
+
+    def score_doc(self, doc: Doc) -> ScoreResult:
+        """Run the rules on a parsed `doc` and return its `ScoreResult`.
+
+        Args:
+            doc (`Doc`): a `Doc` with POS, MORPH, LEMMA and DEP annotation.
+        """
+        words = [t.lower_ for t in tokens(doc) if not t.is_punct and not t.is_space]
+        if not words:
+            return ScoreResult.rejected("no_words")
+        violations = [
+            replace(violation, weight=self.weights[rule_id])
+            for rule_id, rule in self.rules.rules.items()
+            for violation in rule(doc)
+        ]
+        n_sentences = sum(1 for sent in sentences(doc) if any(not t.is_punct and not t.is_space for t in sent))
+        terms = self.formula.combine(sum(v.weight for v in violations), n_sentences, words)
+        return ScoreResult(
+            score=terms.score,
+            parse_success=not any(v.rule_id in PARSE_SUCCESS_RULES for v in violations),
+            violations=violations,
+            grammar=terms.grammar,
+            mattr=terms.mattr,
+            repetition=terms.repetition,
+            n_sentences=n_sentences,
+            n_words=len(words),
+        )
+
+
+DEFAULT_CONFIG: dict[str, Any] = {"rules": {"@misc": DEFAULT_RULES}, "weights": {}, **asdict(ScoreFormula())}
+
+
+@Language.factory(COMPONENT_NAME, default_config=DEFAULT_CONFIG)
+def make_grammar_scorer(
+    nlp: Language,
+    name: str,
+    rules: RuleSet,
+    weights: dict[str, float],
+    diversity_weight: float,
+    mattr_window: int,
+    mattr_full: float,
+    mattr_zero: float,
+    repetition_weight: float,
+    repetition_ngram: int,
+) -> GrammarScorerComponent:
+    """spaCy factory of `GrammarScorerComponent`; the rule set is referenced by registry name in the config.
+
+    Args:
+        nlp (`Language`): the pipeline (unused; spaCy passes it to every factory).
+        name (`str`): the component name in the pipeline.
+        rules (`RuleSet`): resolved from `{"@misc": "saga.rules.v1"}`.
+        weights (`dict[str, float]`): per-rule weight overrides.
+        diversity_weight (`float`): see `ScoreFormula`.
+        mattr_window (`int`): see `ScoreFormula`.
+        mattr_full (`float`): see `ScoreFormula`.
+        mattr_zero (`float`): see `ScoreFormula`.
+        repetition_weight (`float`): see `ScoreFormula`.
+        repetition_ngram (`int`): see `ScoreFormula`.
+    """
+    try:
+        formula = ScoreFormula(
+            diversity_weight, mattr_window, mattr_full, mattr_zero, repetition_weight, repetition_ngram
+        )
+    except ValueError as err:
+        raise ScorerConfigError(f"invalid {name} config: {err}") from err
+    return GrammarScorerComponent(rules, dict(weights), formula)

@@ -1,0 +1,143 @@
+"""Norwegian Bokmål word forms from Norsk Ordbank, used to spot likely misspellings.
+
+The forms come from `spacy-lookups-data` (tables `nb` `lemma_exc` and `lemma_lookup`), which extracted them from
+Norsk Ordbank bokmål 2005 (updated 2018-06-27), CLARINO NB – Språkbanken, Nasjonalbiblioteket, licensed CC BY 4.0
+(https://creativecommons.org/licenses/by/4.0/). `ATTRIBUTION` repeats this for dataset cards.
+
+Ordbank lists lemmas' inflected forms but not the productive parts of Bokmål spelling: compounds ("voldspotensial"),
+genitives ("landets"), hyphenated words ("Høyre-velgerne"). `is_known` accepts those when their parts are known.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib.metadata import version
+
+from spacy.lookups import Table, load_lookups
+
+ATTRIBUTION = (
+    "Word forms from Norsk Ordbank bokmål 2005 (CLARINO NB – Språkbanken, Nasjonalbiblioteket), CC BY 4.0, "
+    "via spacy-lookups-data"
+)
+OPEN_CLASSES = ("noun", "verb", "adj", "adv")
+# Shortest compound part considered: two-letter words ("is", "bo") would split almost any typo into "known" parts.
+MIN_COMPOUND_PART = 3
+# Linking elements between compound parts ("gjerning-s-beskrivelse", "barn-e-hage").
+LINKING_LETTERS = ("s", "e")
+
+
+def _neuters(lemma: str) -> set[str]:
+    """Candidate neuter forms of an adjective lemma: stor → stort, ny → nytt, grønn → grønt."""
+    candidates = {lemma + "t", lemma + "tt"}
+    if len(lemma) > 2 and lemma[-1] == lemma[-2]:
+        candidates.add(lemma[:-1] + "t")
+    return candidates
+
+
+class Lexicon:
+    """Membership test for Bokmål word forms, with compound, genitive and hyphen handling.
+
+    Args:
+        forms_by_pos (`dict[str, frozenset[str]]`): lower-cased inflected forms of open-class words by word class
+            (`"noun"`, `"verb"`, `"adj"`, `"adv"`).
+        function_words (`Table`): spaCy lookup table of closed-class forms (keys are hashed strings).
+        adjective_lemmas (`dict[str, frozenset[str]]`, *optional*): lower-cased adjective form → its lemmas,
+            for `adjective_gender`.
+
+    Example:
+        ```python
+        >>> lexicon = load_lexicon()
+        >>> lexicon.is_known("regjeringskontorene"), lexicon.is_known("huzet")
+        (True, False)
+        ```
+    """
+
+    def __init__(
+        self,
+        forms_by_pos: dict[str, frozenset[str]],
+        function_words: Table,
+        adjective_lemmas: dict[str, frozenset[str]] | None = None,
+    ):
+        self.forms_by_pos = forms_by_pos
+        self.function_words = function_words
+        self.adjective_lemmas = adjective_lemmas or {}
+
+    def __contains__(self, word: str) -> bool:
+        return self.is_open_class(word) or word in self.function_words
+
+    def is_open_class(self, word: str) -> bool:
+        """True when `word` (lower-cased) is a noun, verb, adjective or adverb form."""
+        return any(word in forms for forms in self.forms_by_pos.values())
+
+    @lru_cache(maxsize=200_000)  # noqa: B019 - one Lexicon lives per process; the cache is the point.
+    def is_known(self, word: str) -> bool:
+        """True when `word` (any case) is an Ordbank form, a genitive of one, a compound of them, or hyphenated
+        with a known last part.
+
+        Args:
+            word (`str`): one token's text.
+        """
+        lower = word.lower()
+        if lower in self:
+            return True
+        if "-" in lower:
+            last = lower.rstrip("-").rsplit("-", 1)[-1]
+            return not last or self.is_known(last)
+        if lower.endswith("s") and len(lower) >= MIN_COMPOUND_PART and lower[:-1] in self:
+            return True
+        return self._is_compound(lower, depth=2)
+
+    def adjective_gender(self, word: str) -> str | None:
+        """The gender a strong singular adjective form shows: `"Neut"` for "stort", "nytt", `"Com"` for "stor",
+        `None` when the form is the same in both genders ("fysisk", "viktig", "moderne", "lett").
+
+        Read from the form and Ordbank rather than from the tagger, which guesses an ambiguous adjective's gender
+        from its noun and so can never see a mismatch.
+
+        Args:
+            word (`str`): the adjective as written.
+        """
+        lower = word.lower()
+        lemmas = self.adjective_lemmas.get(lower)
+        if not lemmas:
+            return None
+        if lower not in lemmas:
+            # An inflected form: neuter when it is its lemma's neuter ("stort", "nytt", "grønt").
+            return "Neut" if any(lower in _neuters(lemma) for lemma in lemmas) else None
+        # A base form ("stor") is common gender when the lemma has a distinct neuter ("lett" does not); base
+        # forms in -e ("ekte", "moderne") never inflect.
+        if lower.endswith("e"):
+            return None
+        distinct = any(lower in self.adjective_lemmas.get(n, ()) for n in _neuters(lower) if n != lower)
+        return "Com" if distinct else None
+
+    def _is_compound(self, word: str, depth: int) -> bool:
+        """True when `word` splits into a known (or compound) first part, an optional linking letter and a known
+        last part."""
+        for cut in range(len(word) - MIN_COMPOUND_PART, MIN_COMPOUND_PART - 1, -1):
+            head, tail = word[:cut], word[cut:]
+            if not self.is_open_class(tail) and not (tail.endswith("s") and self.is_open_class(tail[:-1])):
+                continue
+            stems = [head] + [head[:-1] for link in LINKING_LETTERS if head.endswith(link)]
+            for stem in stems:
+                if len(stem) >= MIN_COMPOUND_PART and (stem in self or (depth > 1 and self._is_compound(stem, 1))):
+                    return True
+        return False
+
+
+@lru_cache(maxsize=1)
+def load_lexicon() -> Lexicon:
+    """The Bokmål lexicon, built once per process (about a second and 60 MB)."""
+    lookups = load_lookups("nb", ["lemma_exc", "lemma_lookup"])
+    exceptions = lookups.get_table("lemma_exc")
+    forms = {pos: frozenset(form.lower() for form in exceptions.get(pos, {})) for pos in OPEN_CLASSES}
+    adjectives = {
+        form.lower(): frozenset(lemma.lower() for lemma in lemmas)
+        for form, lemmas in exceptions.get("adj", {}).items()
+    }
+    return Lexicon(forms, lookups.get_table("lemma_lookup"), adjectives)
+
+
+def lexicon_version() -> str:
+    """Version of the package the forms come from, recorded in the scorer fingerprint."""
+    return f"spacy-lookups-data-{version('spacy-lookups-data')}"

@@ -1,0 +1,259 @@
+"""Agreement rules: the noun phrase agrees in gender, number and definiteness; a predicative adjective agrees
+with its subject.
+
+Bokmål noun phrases mark definiteness twice when an adjective or "den/det/de" precedes the noun ("den store
+bilen"), use the weak adjective form after a definite or possessive determiner ("min store bil"), and the strong
+form otherwise ("en stor bil", "et stort hus", "store biler"). Predicative adjectives take the strong form and agree
+with the subject ("huset er stort", "husene er store").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from spacy.tokens import Doc, Token
+
+from builders.scoring.lexicon import load_lexicon
+from builders.scoring.rules.annotation import children, gender_class, morph, require_annotation, tokens, with_pos
+from builders.scoring.violations import Violation
+
+# Determiners used with any gender ("noe vann", "noe mat", "ingen hus") are not checked for gender.
+GENDERLESS_DETERMINERS = {"noe", "noen", "ingen", "intet", "selv", "sjøl", "samme", "neste", "forrige"}
+# Quantifiers that combine with mass nouns and plurals alike ("litt havregrøt", "for lite virkestoffer").
+QUANTIFIERS = {"litt", "lite", "mye", "mer", "mest", "nok", "noe", "noen", "mange", "få", "flere", "færre", "andre"}
+INDEFINITE_ARTICLES = {"en", "ei", "et", "én", "ett"}
+DEFINITE_DETERMINERS = {"den", "det", "de", "denne", "dette", "disse"}
+ARTICLE_DETERMINERS = {"den", "det"}
+# Words that license a single-definite noun phrase ("den første gang", "den enkelte meddommer").
+SINGLE_DEFINITE_LICENSERS = {
+    "enkelte", "eneste", "samme", "neste", "forrige", "hele", "halve", "rette", "nye", "siste", "første", "andre",
+    "tredje", "fjerde", "femte", "sjette", "sjuende", "syvende", "åttende", "niende", "tiende", "ytterligere",
+}  # fmt: skip
+# Pronoun subjects whose number is vague ("Ingen er uenig", "Noen er sikker").
+VAGUE_NUMBER_SUBJECTS = {"ingen", "noen"}
+# Endings of adjectives that do not inflect for number ("moderne", "gammeldags", "bra", "avgjørende").
+INDECLINABLE_ENDINGS = ("e", "s", "o", "a", "u")
+
+
+def _np_parts(noun: Token) -> tuple[list[Token], list[Token]]:
+    """Prenominal determiners and plain positive-degree adjectives of a common noun.
+
+    A modifier separated from the noun by another noun ("en rekke depoter") belongs to that noun, whatever the
+    parser says, and one directly before another adjective ("vanskelig tilgjengelige fjellområder") modifies that
+    adjective; neither is checked against the noun.
+    """
+    toks = tokens(noun.doc)
+
+    def adjacent(word: Token) -> bool:
+        between = toks[word.i + 1 : noun.i]
+        return not any(t.pos_ in {"NOUN", "PROPN"} for t in between)
+
+    dets = [c for c in children(noun) if c.dep_ == "det" and c.pos_ == "DET" and c.i < noun.i and adjacent(c)]
+    adjs = [
+        c
+        for c in children(noun)
+        if c.dep_ == "amod"
+        and c.pos_ == "ADJ"
+        and c.i < noun.i
+        and morph(c, "Degree") == ["Pos"]
+        and not morph(c, "VerbForm")
+        and not morph(c, "NumType")
+        and adjacent(c)
+        and toks[c.i + 1].pos_ != "ADJ"
+        and c.lower_ not in SINGLE_DEFINITE_LICENSERS
+    ]
+    return dets, adjs
+
+
+def _coordinated(word: Token) -> bool:
+    """True for a word with coordinated material ("en eller flere destinasjoner"): it need not agree alone."""
+    return any(c.dep_ in {"conj", "cc"} for c in children(word))
+
+
+def _form_gender(word: Token) -> str | None:
+    """The gender a word's form shows: from Ordbank for an adjective ("stort" neuter, "stor" common, "fysisk"
+    neither), from the tag for a determiner ("et", "en" are unambiguous).
+
+    The tagger guesses an ambiguous adjective's gender from its noun, so its tag can never disagree with the
+    noun; only the form can.
+    """
+    if word.pos_ != "ADJ":
+        return gender_class(word)
+    if morph(word, "Definite") == ["Def"] or morph(word, "Number") == ["Plur"] or word.lower_ in QUANTIFIERS:
+        return None
+    return load_lexicon().adjective_gender(word.text)
+
+
+def _genitive_between(noun: Token, word: Token) -> bool:
+    """True when a genitive ("de rødgrønnes budsjettforslag") sits between `word` and `noun`; the determiner
+    then belongs to the genitive, not to the noun."""
+    return any(c.dep_ == "nmod:poss" or "Gen" in morph(c, "Case") for c in children(noun) if word.i < c.i < noun.i)
+
+
+def _is_definite_np(noun: Token, dets: list[Token]) -> bool:
+    """A noun phrase is definite when the noun is, or a definite/possessive/genitive word determines it."""
+    if morph(noun, "Definite") == ["Def"]:
+        return True
+    if any(d.lower_ in DEFINITE_DETERMINERS for d in dets):
+        return True
+    return any(c.dep_ == "nmod:poss" and c.i < noun.i for c in children(noun))
+
+
+def _licenses_single_definite(noun: Token) -> bool:
+    """True when formal Bokmål allows "den/det/de" with an indefinite noun: before a restrictive relative clause
+    ("de handlinger som ..."), with an ordinal, superlative or "enkelte"-type adjective ("det første eksempel"), or
+    before a name ("den romerske keiser Konstantin")."""
+    for child in children(noun):
+        if child.pos_ == "PROPN" and child.i > noun.i:
+            return True
+        if child.dep_ == "acl:relcl" or child.lower_ in SINGLE_DEFINITE_LICENSERS:
+            return True
+        if child.dep_ == "amod" and (morph(child, "NumType") or morph(child, "Degree") == ["Sup"]):
+            return True
+    return False
+
+
+def np_gender_agreement(doc: Doc) -> Iterator[Violation]:
+    """A singular determiner or strong adjective has the gender of its noun ("et bil", "en stort hus" are wrong)."""
+    require_annotation(doc, "np_gender_agreement", "POS", "MORPH", "DEP")
+    for noun in with_pos(doc, "NOUN"):
+        noun_gender = gender_class(noun)
+        if noun.pos_ != "NOUN" or noun_gender is None or morph(noun, "Number") != ["Sing"]:
+            continue
+        dets, adjs = _np_parts(noun)
+        modifiers = [d for d in dets if d.lower_ not in GENDERLESS_DETERMINERS and not _coordinated(d)]
+        for word in modifiers + adjs:
+            word_gender = _form_gender(word)
+            if word_gender is not None and word_gender != noun_gender and morph(word, "Number") != ["Plur"]:
+                yield Violation(
+                    "np_gender_agreement",
+                    min(word.i, noun.i),
+                    noun.i + 1,
+                    f"{word.text!r} is {word_gender.lower()} but {noun.text!r} is {noun_gender.lower()}",
+                )
+
+
+def np_number_agreement(doc: Doc) -> Iterator[Violation]:
+    """Determiners, adjectives and numerals agree in number with the noun ("en biler", "to bil" are wrong)."""
+    require_annotation(doc, "np_number_agreement", "POS", "MORPH", "DEP")
+    for noun in with_pos(doc, "NOUN"):
+        number = morph(noun, "Number")
+        if noun.pos_ != "NOUN" or len(number) != 1 or "Gen" in morph(noun, "Case"):
+            continue
+        dets, adjs = _np_parts(noun)
+        for word in dets + adjs:
+            if "Gen" in morph(word, "Case") or _genitive_between(noun, word) or _coordinated(word):
+                continue
+            if word.lower_ in QUANTIFIERS:
+                continue
+            word_number = morph(word, "Number")
+            # Weak adjectives ("store") look the same in singular and plural; only strong forms show number.
+            ambiguous = word.pos_ == "ADJ" and morph(word, "Definite") != ["Ind"]
+            if len(word_number) == 1 and word_number != number and not ambiguous:
+                yield Violation(
+                    "np_number_agreement",
+                    word.i,
+                    noun.i + 1,
+                    f"{word.text!r} is {word_number[0].lower()} but {noun.text!r} is {number[0].lower()}",
+                )
+        for numeral in children(noun):
+            numeral_number = morph(numeral, "Number")
+            if numeral.dep_ != "nummod" or numeral.pos_ != "NUM" or numeral.i > noun.i or len(numeral_number) != 1:
+                continue
+            if numeral_number != number and numeral.lower_.isalpha():
+                yield Violation(
+                    "np_number_agreement",
+                    numeral.i,
+                    noun.i + 1,
+                    f"after {numeral.text!r} the noun {noun.text!r} should be {numeral_number[0].lower()}",
+                )
+
+
+def np_definiteness(doc: Doc) -> Iterator[Violation]:
+    """Definiteness is marked consistently inside the noun phrase.
+
+    "en bilen" (indefinite article, definite noun), "den store bil" (no double definiteness), "den stor bilen"
+    (strong adjective in a definite phrase) and "en store bil" (weak adjective after an indefinite article) are
+    wrong. A noun with a restrictive relative clause may drop its suffix in formal style ("de handlinger som ...").
+    """
+    require_annotation(doc, "np_definiteness", "POS", "MORPH", "DEP")
+    for noun in with_pos(doc, "NOUN"):
+        if noun.pos_ != "NOUN":
+            continue
+        dets, adjs = _np_parts(noun)
+        noun_def = morph(noun, "Definite")
+        articles = [d for d in dets if d.lower_ in INDEFINITE_ARTICLES and "Art" in morph(d, "PronType")]
+        if articles and noun_def == ["Def"]:
+            yield Violation(
+                "np_definiteness",
+                articles[0].i,
+                noun.i + 1,
+                f"indefinite {articles[0].text!r} with the definite noun {noun.text!r}",
+            )
+            continue
+        # Double definiteness is checked where it is the norm: "den/det" + adjective + singular noun ("den store
+        # bilen"). Formal Bokmål keeps single definiteness in plurals and after demonstratives ("de nordiske
+        # land", "dette tema", "det faktum"), so those are not flagged.
+        definite_dets = [
+            d for d in dets if d.lower_ in ARTICLE_DETERMINERS and not _genitive_between(noun, d) and d.i < noun.i
+        ]
+        single = noun_def == ["Ind"] and morph(noun, "Number") == ["Sing"] and adjs
+        if definite_dets and single and not _licenses_single_definite(noun):
+            yield Violation(
+                "np_definiteness",
+                definite_dets[0].i,
+                noun.i + 1,
+                f"{definite_dets[0].text!r} needs the definite form of {noun.text!r} (double definiteness)",
+            )
+            continue
+        definite = _is_definite_np(noun, dets)
+        for adj in adjs:
+            strong_singular = morph(adj, "Definite") == ["Ind"] and morph(adj, "Number") == ["Sing"]
+            weak = morph(adj, "Definite") == ["Def"]
+            if definite and strong_singular:
+                message = f"the adjective {adj.text!r} needs its weak (-e) form in the definite phrase"
+            elif articles and weak:
+                message = f"the adjective {adj.text!r} needs its strong form after {articles[0].text!r}"
+            else:
+                continue
+            yield Violation("np_definiteness", adj.i, noun.i + 1, message)
+
+
+def predicative_agreement(doc: Doc) -> Iterator[Violation]:
+    """A predicative adjective after a copula agrees with the subject ("huset er stort", "husene er store")."""
+    require_annotation(doc, "predicative_agreement", "POS", "MORPH", "DEP")
+    for adj in with_pos(doc, "ADJ"):
+        if morph(adj, "Degree") != ["Pos"] or morph(adj, "VerbForm"):
+            continue
+        # A predicate with its own preposition or determiner ("blant de få") is a phrase, not a bare adjective.
+        if not any(c.dep_ == "cop" for c in children(adj)) or any(c.dep_ in {"case", "det"} for c in children(adj)):
+            continue
+        subject = next((c for c in children(adj) if c.dep_ in {"nsubj", "nsubj:pass"}), None)
+        adj_number = morph(adj, "Number")
+        if subject is None or subject.pos_ not in {"NOUN", "PRON"} or len(adj_number) != 1:
+            continue
+        if subject.lower_ in VAGUE_NUMBER_SUBJECTS:
+            continue
+        subject_number = morph(subject, "Number")
+        span = (min(subject.i, adj.i), max(subject.i, adj.i) + 1)
+        # "Pannekaker er godt": a neuter singular predicate about an indefinite plural is the generic construction.
+        indefinite_plural = subject_number == ["Plur"] and morph(subject, "Definite") != ["Def"]
+        generic = indefinite_plural and _form_gender(adj) == "Neut"
+        indeclinable = adj_number == ["Sing"] and adj.lower_.endswith(INDECLINABLE_ENDINGS)
+        if len(subject_number) == 1 and subject_number != adj_number and not generic and not indeclinable:
+            yield Violation(
+                "predicative_agreement",
+                *span,
+                f"the predicative {adj.text!r} is {adj_number[0].lower()} but the subject {subject.text!r} is"
+                f" {subject_number[0].lower()}",
+            )
+            continue
+        adj_gender, subject_gender = _form_gender(adj), gender_class(subject)
+        genders_known = adj_gender is not None and subject_gender is not None
+        if subject.pos_ == "NOUN" and subject_number == ["Sing"] and genders_known and adj_gender != subject_gender:
+            yield Violation(
+                "predicative_agreement",
+                *span,
+                f"the predicative {adj.text!r} is {adj_gender.lower()} but the subject {subject.text!r} is"
+                f" {subject_gender.lower()}",
+            )

@@ -1,0 +1,84 @@
+"""Word-level rules: unknown word forms, stuttered words, pronoun case, and sentences repeated verbatim."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from itertools import pairwise
+
+from spacy.tokens import Doc
+
+from builders.scoring.lexicon import load_lexicon
+from builders.scoring.rules.annotation import children, morph, require_annotation, sentences, tokens, with_pos
+from builders.scoring.violations import Violation
+
+# Tags and relations whose words are names or foreign material, which Ordbank does not list.
+NAME_OR_FOREIGN_POS = {"PROPN", "X", "SYM", "NUM"}
+NAME_OR_FOREIGN_DEPS = {"flat:name", "flat:foreign", "flat"}
+SUBJECT_DEPS = {"nsubj", "nsubj:pass"}
+OBJECT_DEPS = {"obj", "iobj", "obl", "nmod"}
+# "han" is an accepted object form in Bokmål ("Jeg så han"); "enn/som + pronoun" takes either case.
+CASE_NEUTRAL_OBJECTS = {"han"}
+COMPARATIVE_MARKERS = {"enn", "som"}
+
+
+def unknown_word(doc: Doc) -> Iterator[Violation]:
+    """A lower-case word form that Norsk Ordbank does not know (nor as compound or genitive) is a likely typo.
+
+    Names (proper nouns, capitalised words inside a sentence), acronyms and mixed-case words ("kWh"), foreign words
+    and non-Latin script, and words with digits are not checked; a trailing hyphen ("pleistocen- og holocen...")
+    is ignored.
+    """
+    require_annotation(doc, "unknown_word", "POS", "DEP")
+    lexicon = load_lexicon()
+    for token in tokens(doc):
+        if token.pos_ in NAME_OR_FOREIGN_POS or token.is_punct or token.dep_ in NAME_OR_FOREIGN_DEPS:
+            continue
+        text = token.text.strip("-")
+        if len(text) < 2 or not text.replace("-", "").isalpha() or not text[1:].islower() or not _latin(text):
+            continue
+        if text[0].isupper() and not token.is_sent_start:
+            continue
+        if not lexicon.is_known(text):
+            yield Violation("unknown_word", token.i, token.i + 1, f"{text!r} is not a Bokmål form in Norsk Ordbank")
+
+
+def _latin(text: str) -> bool:
+    """True for words in the Latin alphabet (with Norwegian and other accented letters); Greek, Cyrillic or Arabic
+    words in a Bokmål text are quotations, not misspellings."""
+    return all(char < "\u0250" for char in text)
+
+
+def repeated_word(doc: Doc) -> Iterator[Violation]:
+    """The same word twice in a row ("og og") is a stutter; "det det" ("det det gjelder") is grammatical."""
+    for left, right in pairwise(doc):
+        if left.is_alpha and left.lower_ == right.lower_ and left.lower_ != "det":
+            yield Violation("repeated_word", left.i, right.i + 1, f"{left.text!r} twice in a row")
+
+
+def pronoun_case(doc: Doc) -> Iterator[Violation]:
+    """Subjects take the nominative ("jeg", "hun", "vi", "de"), objects the accusative ("meg", "henne", "oss",
+    "dem"): "Meg liker fisk" and "Hun så jeg" are wrong."""
+    require_annotation(doc, "pronoun_case", "POS", "MORPH", "DEP")
+    for token in with_pos(doc, "PRON"):
+        case = morph(token, "Case")
+        if len(case) != 1 or "Yes" in morph(token, "Reflex"):
+            continue
+        # "enn jeg/meg", "de som ..." (object "de" before a relative clause), "hun lille" take either form.
+        if any(c.lower_ in COMPARATIVE_MARKERS or c.dep_ in {"acl:relcl", "amod"} for c in children(token)):
+            continue
+        if token.dep_ in SUBJECT_DEPS and case == ["Acc"]:
+            yield Violation("pronoun_case", token.i, token.i + 1, f"the subject {token.text!r} is in object form")
+        elif token.dep_ in OBJECT_DEPS and case == ["Nom"] and token.lower_ not in CASE_NEUTRAL_OBJECTS:
+            yield Violation("pronoun_case", token.i, token.i + 1, f"the object {token.text!r} is in subject form")
+
+
+def duplicate_sentence(doc: Doc) -> Iterator[Violation]:
+    """A sentence that repeats an earlier one word for word adds nothing; repetition is how a reward is gamed."""
+    seen: set[tuple[str, ...]] = set()
+    for sent in sentences(doc):
+        key = tuple(t.lower_ for t in sent if not t.is_punct and not t.is_space)
+        if not key:
+            continue
+        if key in seen:
+            yield Violation("duplicate_sentence", sent.start, sent.end, f"{sent.text!r} repeats an earlier sentence")
+        seen.add(key)

@@ -1,0 +1,188 @@
+"""`GrammarScorer`: text → grammatical quality in [-1, 1] from a spaCy parse, in batches, with a cache.
+
+The score formula is documented in `builders.scoring.formula`, the rules in `builders.scoring.rules`. Input that
+cannot be parsed gets a defined result instead of an exception deep in spaCy: a non-string, an empty or
+whitespace-only string, or a text longer than `max_chars` scores -1 with `reason` set (`ScoreResult.rejected`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+
+from spacy.util import minibatch, registry
+
+from builders import nlp as nlp_loader
+from builders.scoring import segmentation
+from builders.scoring.cache import ScoreCache, text_key
+from builders.scoring.component import COMPONENT_NAME, DEFAULT_RULES
+from builders.scoring.errors import ScorerConfigError
+from builders.scoring.fingerprint import scorer_fingerprint
+from builders.scoring.formula import ScoreFormula
+from builders.scoring.results import ScoreResult
+from builders.scoring.rules import RuleSet
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class GrammarScorerConfig:
+    """What a score depends on, besides the text.
+
+    Args:
+        pipeline (`str`, *optional*, defaults to `"nb_saga_sm"`): spaCy pipeline (bundled name, package, folder).
+        rules (`str`, *optional*, defaults to `"saga.rules.v1"`): registry name of the rule set.
+        weights (`dict[str, float]`, *optional*): per-rule weight overrides (rule id → weight ≥ 0); rules not
+            named keep the rule set's default weight.
+        formula (`ScoreFormula`, *optional*): the formula parameters (α = 0.2, MATTR window 50, γ = 2.0, n = 3).
+        max_chars (`int`, *optional*, defaults to 100000): longer texts are rejected (score -1, reason
+            `too_long`) rather than parsed; a reward model sees short completions, and spaCy's memory grows with
+            document length.
+
+    Example:
+        ```python
+        >>> config = GrammarScorerConfig(weights={"unknown_word": 0.2})
+        >>> config.rule_set().weights["missing_finite_verb"]
+        1.5
+        ```
+    """
+
+    pipeline: str = "nb_saga_sm"
+    rules: str = DEFAULT_RULES
+    weights: dict[str, float] = field(default_factory=dict)
+    formula: ScoreFormula = field(default_factory=ScoreFormula)
+    max_chars: int = 100_000
+
+    def __post_init__(self):
+        if self.max_chars < 1:
+            raise ScorerConfigError(f"max_chars must be >= 1, got {self.max_chars}")
+        rule_set = self.rule_set()
+        unknown = sorted(set(self.weights) - set(rule_set.rules))
+        if unknown:
+            raise ScorerConfigError(f"weights name rules that {self.rules} does not have: {unknown}")
+        negative = {rule: w for rule, w in self.weights.items() if w < 0}
+        if negative:
+            raise ScorerConfigError(f"rule weights must be >= 0, got {negative}")
+
+    def rule_set(self) -> RuleSet:
+        """The `RuleSet` registered under `rules`.
+
+        Raises:
+            `ScorerConfigError`: when no rule set has that registry name.
+        """
+        if not registry.has("misc", self.rules):
+            raise ScorerConfigError(f"no rule set registered as {self.rules!r}", hint=f"use {DEFAULT_RULES}")
+        return registry.misc.get(self.rules)()
+
+    def component_config(self) -> dict:
+        """The `saga_grammar_scorer` component config: rule set by registry name, never the rules themselves."""
+        return {"rules": {"@misc": self.rules}, "weights": dict(self.weights), **asdict(self.formula)}
+
+
+class GrammarScorer:
+    """Score texts for Bokmål grammatical quality.
+
+    The scorer loads its own copy of the pipeline (the cached one from `builders.nlp.load` is shared and must not
+    get the scoring components), puts `saga_sentence_starts` before the parser (`builders.scoring.segmentation`)
+    and `saga_grammar_scorer` last, and computes its fingerprint once.
+
+    Args:
+        config (`GrammarScorerConfig`, *optional*): defaults to `GrammarScorerConfig()`.
+        cache (`ScoreCache`, *optional*): persistent cache; known texts skip spaCy.
+
+    Example:
+        ```python
+        >>> scorer = GrammarScorer()
+        >>> scorer.score("Huset er stort.").score > 0.9
+        True
+        >>> [r.parse_success for r in scorer.score_batch(["Huset er stort.", "Huset stort."])]
+        [True, False]
+        ```
+    """
+
+    def __init__(self, config: GrammarScorerConfig | None = None, cache: ScoreCache | None = None):
+        self.config = config or GrammarScorerConfig()
+        self.cache = cache
+        self.nlp = nlp_loader.load.__wrapped__(self.config.pipeline)
+        pipeline_fingerprint = nlp_loader.pipeline_fingerprint(self.nlp)
+        placement = {"before": "parser"} if "parser" in self.nlp.pipe_names else {"first": True}
+        self.nlp.add_pipe(segmentation.COMPONENT_NAME, **placement)
+        component = self.nlp.add_pipe(COMPONENT_NAME, config=self.config.component_config())
+        self.nlp.max_length = max(self.nlp.max_length, self.config.max_chars + 1)
+        self.fingerprint = scorer_fingerprint(
+            self.config.rules, component.weights, self.config.formula, self.config.max_chars, pipeline_fingerprint
+        )
+
+    def check_input(self, text: object) -> str | None:
+        """The reject reason for `text`, or `None` when it can be parsed.
+
+        Args:
+            text (`object`): anything a caller passed as a text.
+        """
+        if not isinstance(text, str):
+            return "not_a_string"
+        if not text.strip():
+            return "empty"
+        if len(text) > self.config.max_chars:
+            return "too_long"
+        return None
+
+    def score(self, text: str) -> ScoreResult:
+        """Score one text (a sentence or a multi-sentence completion).
+
+        Args:
+            text (`str`): the text; other types are rejected with score -1 (see `check_input`).
+        """
+        return next(self.score_batch([text]))
+
+    def score_batch(
+        self, texts: Iterable[object], batch_size: int = 64, n_process: int = 1, chunk_size: int = 4096
+    ) -> Iterator[ScoreResult]:
+        """Score texts with `nlp.pipe`, yielding one result per input, in input order.
+
+        Input is read in chunks of `chunk_size` texts: each chunk is looked up in the cache in one query, its
+        misses go through one `nlp.pipe` call, and results are written back to the cache every `batch_size`
+        texts, so an interrupted run loses at most one batch.
+
+        Args:
+            texts (`Iterable[object]`): the texts; may be a generator of any length.
+            batch_size (`int`, *optional*, defaults to 64): `nlp.pipe` batch size and cache commit interval.
+            n_process (`int`, *optional*, defaults to 1): `nlp.pipe` worker processes.
+            chunk_size (`int`, *optional*, defaults to 4096): texts per cache lookup and per `nlp.pipe` call.
+        """
+        if batch_size < 1 or n_process < 1 or chunk_size < 1:
+            raise ValueError(
+                f"batch_size, n_process and chunk_size must be >= 1, got {batch_size}, {n_process}, {chunk_size}"
+            )
+        for chunk in minibatch(texts, chunk_size):
+            yield from self._score_chunk(chunk, batch_size, n_process)
+
+    def _score_chunk(self, texts: list[object], batch_size: int, n_process: int) -> list[ScoreResult]:
+        results: list[ScoreResult | None] = [None] * len(texts)
+        keys: dict[int, str] = {}
+        for index, text in enumerate(texts):
+            reason = self.check_input(text)
+            if reason is None:
+                keys[index] = text_key(text)
+            else:
+                results[index] = ScoreResult.rejected(reason)
+        cached = self.cache.get_many(self.fingerprint, keys.values()) if self.cache is not None else {}
+        misses = [index for index, key in keys.items() if key not in cached]
+        for index, key in keys.items():
+            if key in cached:
+                results[index] = cached[key]
+        logger.info("chunk of %d texts: %d cached, %d to parse", len(texts), len(keys) - len(misses), len(misses))
+        if not misses:
+            return results
+        docs = self.nlp.pipe((texts[i] for i in misses), batch_size=batch_size, n_process=n_process)
+        pending: list[tuple[str, ScoreResult]] = []
+        for index, doc in zip(misses, docs, strict=True):
+            results[index] = ScoreResult.from_dict(doc._.saga_result)
+            pending.append((keys[index], results[index]))
+            if self.cache is not None and len(pending) >= batch_size:
+                self.cache.put_many(self.fingerprint, pending)
+                pending = []
+        if self.cache is not None and pending:
+            self.cache.put_many(self.fingerprint, pending)
+        return results

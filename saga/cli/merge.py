@@ -1,0 +1,42 @@
+"""`saga merge`: fold a KL-SFT adapter into its base model, the SFT checkpoint that generation and DPO use."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+EXAMPLES = """examples:
+  saga merge --adapter runs/sft --out runs/sft-merged
+  saga merge --adapter my-org/nb-sft-lora@v1.0.0 --out runs/sft-merged --dtype bfloat16
+
+The base model is the one recorded in the adapter's saga/training.json, loaded at the recorded revision.
+The merged folder holds the weights, the tokenizer, a card and saga/merge.json (adapter + base provenance).
+"""
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "merge",
+        help="merge an SFT adapter into its base model (the SFT checkpoint for generation and DPO)",
+        description="Merge a LoRA adapter into the base model it was trained on and save a standalone model.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--adapter", required=True, metavar="REF", help="adapter folder or ORG/NAME@REV")
+    parser.add_argument("--out", required=True, type=Path, metavar="DIR", help="merged model folder to write")
+    parser.add_argument("--dtype", choices=("float32", "bfloat16"), default="float32", help="weights dtype")
+    parser.set_defaults(func=run_merge)
+
+
+def run_merge(args: argparse.Namespace) -> int:
+    from saga.cli.train import quiet_progress
+    from trainers.merge import merge_adapter
+
+    if not getattr(args, "verbose", False):
+        quiet_progress()
+    merge = merge_adapter(args.adapter, args.out, dtype=args.dtype)
+    base = merge["base_model"]
+    print(f"merged: {args.out}")
+    print(f"adapter: {merge['adapter']['ref']} (sha256 {merge['adapter']['adapter_sha256']})")
+    print(f"base model: {base['ref']} @ {base['revision']}")
+    return 0

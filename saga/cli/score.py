@@ -1,0 +1,136 @@
+"""`saga score` and `saga scorer`: score texts for Bokmål grammar (JSON lines), evaluate and describe the scorer."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from builders.scoring import GrammarScorer, GrammarScorerConfig, ScoreCache
+from builders.scoring.evaluation import evaluate_heldout, format_table, rows_as_dicts
+from builders.scoring.inputs import iter_lines, iter_parquet_column
+from saga.errors import InputDataError
+
+SCORE_EXAMPLES = """examples:
+  echo "Den store bilen står i garasjen." | saga score
+  saga score sentences.txt > scores.jsonl
+  saga score --parquet build/candidates.parquet --column text --n-process 2 --cache build/scores.sqlite
+  saga score - --batch-size 256 < completions.txt
+
+One JSON object per input line (or row), in input order: score in [-1, 1], parse_success, violations (rule,
+start, end token, message, weight), the formula terms, and reason (why a text was not parsed, else null).
+"""
+
+SCORER_EXAMPLES = """examples:
+  saga scorer eval                         # AUROC / pairwise accuracy on the bundled held-out UD sentences
+  saga scorer eval --seed 1 --json
+  saga scorer eval --heldout my_sentences.conllu --n-process 2
+  saga scorer info                         # fingerprint, formula and rule weights
+"""
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    score = subparsers.add_parser(
+        "score",
+        help="score texts for Bokmål grammar (one JSON object per line)",
+        description="Score each text of FILE (one per line; '-' or nothing for stdin) or of a Parquet column.",
+        epilog=SCORE_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    score.add_argument("file", nargs="?", default="-", metavar="FILE|-", help="text file, one text per line")
+    score.add_argument("--parquet", type=Path, metavar="FILE", help="read texts from this Parquet file instead")
+    score.add_argument("--column", metavar="C", help="the Parquet column holding the texts (with --parquet)")
+    _add_scorer_arguments(score)
+    score.add_argument("--cache", type=Path, metavar="PATH", help="persistent score cache (SQLite file)")
+    score.set_defaults(func=run_score)
+
+    scorer = subparsers.add_parser(
+        "scorer",
+        help="evaluate or describe the grammar scorer",
+        epilog=SCORER_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = scorer.add_subparsers(dest="scorer_command", metavar="SUBCOMMAND", required=True)
+    evaluate = sub.add_parser(
+        "eval",
+        help="AUROC and pairwise accuracy on ScaLA-style minimal pairs from held-out UD sentences",
+        epilog=SCORER_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    evaluate.add_argument("--heldout", type=Path, metavar="FILE", help="CoNLL-U file (default: bundled held-out)")
+    evaluate.add_argument("--seed", type=int, default=0, help="corruption seed")
+    evaluate.add_argument("--json", action="store_true", help="print JSON instead of a Markdown table")
+    _add_scorer_arguments(evaluate)
+    evaluate.set_defaults(func=run_eval)
+    info = sub.add_parser(
+        "info",
+        help="print the scorer fingerprint, formula and rule weights",
+        epilog=SCORER_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    info.add_argument("--pipeline", default="nb_saga_sm", help="spaCy pipeline: bundled name, package or folder")
+    info.set_defaults(func=run_info)
+
+
+def _add_scorer_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--pipeline", default="nb_saga_sm", help="spaCy pipeline: bundled name, package or folder")
+    parser.add_argument("--batch-size", type=int, default=64, help="texts per nlp.pipe batch and cache commit")
+    parser.add_argument("--n-process", type=int, default=1, help="parser worker processes")
+
+
+def run_score(args: argparse.Namespace) -> int:
+    if args.parquet is not None and args.column is None:
+        raise InputDataError("--parquet needs --column naming the text column")
+    if args.column is not None and args.parquet is None:
+        raise InputDataError("--column only applies with --parquet FILE")
+    if args.parquet is not None and args.file != "-":
+        raise InputDataError(f"give either FILE ({args.file}) or --parquet ({args.parquet}), not both")
+    for path in (Path(args.file) if args.file != "-" else None, args.parquet):
+        if path is not None and not path.is_file():
+            raise InputDataError(f"{path}: no such file", hint="pass a text file, '-' for stdin, or --parquet FILE")
+    cache = ScoreCache(args.cache) if args.cache else None
+    scorer = GrammarScorer(GrammarScorerConfig(pipeline=args.pipeline), cache=cache)
+    print(f"scorer: {scorer.fingerprint}", file=sys.stderr)
+    try:
+        if args.parquet is not None:
+            _write_results(scorer, iter_parquet_column(args.parquet, args.column), args)
+        elif args.file == "-":
+            _write_results(scorer, iter_lines(sys.stdin.buffer, "<stdin>"), args)
+        else:
+            with open(args.file, "rb") as stream:
+                _write_results(scorer, iter_lines(stream, args.file), args)
+    finally:
+        if cache is not None:
+            cache.close()
+    return 0
+
+
+def _write_results(scorer: GrammarScorer, texts, args: argparse.Namespace) -> None:
+    for result in scorer.score_batch(texts, batch_size=args.batch_size, n_process=args.n_process):
+        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
+
+
+def run_eval(args: argparse.Namespace) -> int:
+    scorer = GrammarScorer(GrammarScorerConfig(pipeline=args.pipeline))
+    rows = evaluate_heldout(scorer, args.heldout, args.seed, args.batch_size, args.n_process)
+    if args.json:
+        print(json.dumps({"fingerprint": scorer.fingerprint, "seed": args.seed, "rows": rows_as_dicts(rows)}))
+    else:
+        print(f"scorer: {scorer.fingerprint}  seed: {args.seed}\n")
+        print(format_table(rows))
+    return 0
+
+
+def run_info(args: argparse.Namespace) -> int:
+    config = GrammarScorerConfig(pipeline=args.pipeline)
+    scorer = GrammarScorer(config)
+    rule_set = config.rule_set()
+    print(f"fingerprint: {scorer.fingerprint}")
+    print(f"formula: {json.dumps(config.component_config() | {'rules': config.rules})}")
+    print("| rule | weight | checks |")
+    print("|---|---:|---|")
+    for rule_id, rule in rule_set.rules.items():
+        summary = " ".join((rule.__doc__ or "").split("\n\n")[0].split())
+        print(f"| {rule_id} | {rule_set.weights[rule_id]} | {summary} |")
+    return 0

@@ -1,0 +1,166 @@
+"""`saga train sft|dpo` and `saga train --from-card`: LoRA adapters from dataset revisions, with cards."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+from pathlib import Path
+
+import yaml
+
+from saga.errors import InputDataError, PublishRefusedError
+
+EXAMPLES = """examples:
+  saga train sft --dataset build/demo/sft --out runs/sft --max-steps 20 --use_cpu
+  saga train sft --dataset my-org/nb-sft@v1.0.0 --model norallm/normistral-7b-warm-instruct@main --out runs/sft
+  saga train dpo --dataset build/demo/pairs --model runs/sft-merged --out runs/dpo --precompute_ref_log_probs
+  saga train --from-card runs/sft --out runs/sft-again
+
+Every field of the trainer config is a flag (`saga train sft --help` lists them: --kl_beta, --lora_r,
+--learning_rate, ...); --config FILE sets them from YAML, and flags override the file. The bundled tiny
+model (tiny_nb_mistral) is the default base. The adapter folder holds adapter_model.safetensors,
+adapter_config.json, README.md (the card) and saga/training.json (config, revisions, seed, versions, metrics).
+"""
+KIND_HELP = {
+    "sft": "KL-regularised SFT of a LoRA adapter on a `messages` dataset",
+    "dpo": "DPO of a LoRA adapter on the merged SFT checkpoint, from `prompt`/`chosen`/`rejected` pairs",
+}
+RUN_OPTIONS = ("config", "dataset", "model", "out", "push_to", "tag")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    from trl import TrlParser
+
+    from trainers.dpo_config import LoRADPOConfig
+    from trainers.kl_sft_config import KLSFTConfig
+
+    parser = subparsers.add_parser(
+        "train",
+        help="train a KL-SFT or DPO LoRA adapter from dataset revisions (or retrain one from its card)",
+        description="Train a LoRA adapter and write it with its card and training record.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--from-card", type=Path, metavar="DIR", help="retrain what DIR/saga/training.json describes")
+    _add_output_options(parser)
+    kinds = parser.add_subparsers(dest="kind", metavar="KIND", parser_class=TrlParser)
+    for kind, config_class in (("sft", KLSFTConfig), ("dpo", LoRADPOConfig)):
+        sub = kinds.add_parser(
+            kind,
+            dataclass_types=[config_class],
+            help=KIND_HELP[kind],
+            epilog=EXAMPLES,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        for action in sub._actions:
+            if action.dest != "help":
+                action.default = argparse.SUPPRESS  # so that only flags actually given override --config
+        sub.add_argument("--config", type=Path, default=argparse.SUPPRESS, metavar="FILE", help="YAML config fields")
+        sub.add_argument("--dataset", default=argparse.SUPPRESS, metavar="REF", help="ORG/NAME@REV or a folder")
+        sub.add_argument(
+            "--model", default=argparse.SUPPRESS, metavar="REF", help="base model (default: tiny_nb_mistral)"
+        )
+        _add_output_options(sub)
+    parser.set_defaults(func=run_train)
+
+
+def _add_output_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", type=Path, default=argparse.SUPPRESS, metavar="DIR", help="adapter folder to write")
+    parser.add_argument("--push-to", default=argparse.SUPPRESS, metavar="ORG/NAME", help="publish the adapter")
+    parser.add_argument("--tag", default=argparse.SUPPRESS, metavar="vX.Y.Z", help="tag for --push-to")
+
+
+def run_train(args: argparse.Namespace) -> int:
+    from trainers.inputs import DEFAULT_MODEL
+    from trainers.runs import KINDS, retrain_from_card, train_adapter
+
+    if not getattr(args, "verbose", False):
+        quiet_progress()
+    options = vars(args)
+    out, push_to, tag = options.get("out"), options.get("push_to"), options.get("tag")
+    if out is None:
+        raise InputDataError("--out DIR is required: the adapter folder to write")
+    if push_to and not tag:
+        raise PublishRefusedError("--push-to needs --tag vX.Y.Z (a new tag for the published adapter)")
+    with contextlib.redirect_stdout(sys.stderr):  # the Trainer prints its logs; results go to stdout below
+        if args.from_card is not None:
+            if args.kind is not None:
+                raise InputDataError(f"--from-card retrains what the card describes; drop the '{args.kind}' argument")
+            record = retrain_from_card(args.from_card, out)
+        elif args.kind is None:
+            raise InputDataError("name what to train: saga train sft|dpo ... (or saga train --from-card DIR)")
+        else:
+            if "dataset" not in options:
+                raise InputDataError(f"saga train {args.kind} needs --dataset REF (ORG/NAME@REV or a dataset folder)")
+            config = build_config(KINDS[args.kind][0], options)
+            record = train_adapter(args.kind, config, options["dataset"], out, options.get("model", DEFAULT_MODEL))
+    _print_record(out, record)
+    if push_to:
+        _publish(out, push_to, tag)
+    return 0
+
+
+def build_config(config_class, options: dict):
+    """The config from the YAML file (`--config`) overridden by the flags actually given.
+
+    Args:
+        config_class (`type`): `KLSFTConfig` or `LoRADPOConfig`.
+        options (`dict`): the parsed arguments; unset flags are absent (their defaults are suppressed).
+
+    Raises:
+        [`InputDataError`]: unreadable config file or fields the config class does not have.
+    """
+    from transformers import HfArgumentParser
+
+    values: dict = {}
+    if "config" in options:
+        try:
+            values = yaml.safe_load(options["config"].read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError) as err:
+            raise InputDataError(f"cannot read config file {options['config']}: {err}") from err
+        if not isinstance(values, dict):
+            raise InputDataError(f"config file {options['config']} must hold a YAML mapping of config fields")
+    fields = {key: value for key, value in options.items() if key in config_class.__dataclass_fields__}
+    values.update(fields)
+    values["output_dir"] = str(options["out"])
+    if not options.get("verbose"):
+        values.setdefault("disable_tqdm", True)  # the Trainer's progress bar; its logs still go to stderr
+    try:
+        (config,) = HfArgumentParser(config_class).parse_dict(values)
+    except ValueError as err:
+        raise InputDataError(f"invalid {config_class.__name__}: {err}") from err
+    return config
+
+
+def quiet_progress() -> None:
+    """saga's commands are quiet unless asked (-v): no download, dataset-map or weight-loading progress bars."""
+    import datasets
+    import transformers
+    from huggingface_hub.utils import disable_progress_bars
+
+    disable_progress_bars()
+    datasets.disable_progress_bars()
+    transformers.utils.logging.disable_progress_bar()
+
+
+def _print_record(out: Path, record: dict) -> None:
+    metrics = record["metrics"]
+    last = metrics["last_logged"]
+    print(f"adapter: {out}")
+    print(f"dataset: {record['dataset']['ref']} @ {record['dataset']['revision']}")
+    print(f"base model: {record['base_model']['ref']} @ {record['base_model']['revision']}")
+    print(f"steps: {metrics['global_step']}, mean training loss {metrics['train_loss']:.4f}")
+    shown = ("loss", "ce", "kl", "rewards/accuracies", "rewards/margins")
+    print("final: " + ", ".join(f"{key} {last[key]:.4f}" for key in shown if key in last))
+    print(f"adapter sha256: {record['adapter_sha256']}")
+
+
+def _publish(out: Path, repo_id: str, tag: str) -> None:
+    from cards.model import render_adapter_card
+    from saga.hub.publish import publish_folder
+
+    render_adapter_card(out, repo_id=repo_id, revision=tag)  # the usage snippet names the published revision
+    result = publish_folder(out, repo_id, tag, repo_type="model")
+    print(f"tag: {result.repo_id}@{result.tag}")
+    print(f"commit: {result.commit_sha}")

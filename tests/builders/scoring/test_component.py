@@ -1,0 +1,45 @@
+"""The `saga_grammar_scorer` component and the versioned rule registry."""
+
+import pytest
+from spacy.util import registry
+
+from builders import nlp as nlp_loader
+from builders.scoring import COMPONENT_NAME, RULES_V1, ScorerConfigError
+from builders.scoring.results import ScoreResult
+from builders.scoring.rules import DEFAULT_WEIGHTS_V1, PARSE_SUCCESS_RULES, RuleSet
+
+
+def test_registry_resolves_the_versioned_rule_set():
+    rule_set = registry.misc.get("saga.rules.v1")()
+    assert isinstance(rule_set, RuleSet) and rule_set.name == "saga.rules.v1"
+    assert set(rule_set.rules) == set(RULES_V1) == set(DEFAULT_WEIGHTS_V1)
+    assert set(RULES_V1) >= PARSE_SUCCESS_RULES
+    assert all(rule.__doc__ for rule in RULES_V1.values()), "every rule documents what it checks"
+
+
+def test_rule_set_rejects_rules_without_weights():
+    with pytest.raises(ValueError, match="rules without weight \\['extra'\\]"):
+        RuleSet("test", {**RULES_V1, "extra": RULES_V1["repeated_word"]}, DEFAULT_WEIGHTS_V1)
+
+
+@pytest.fixture(scope="module")
+def pipeline():
+    return nlp_loader.load.__wrapped__("nb_saga_sm")  # a private copy: add_pipe changes it
+
+
+def test_component_sets_the_result_extension_with_weight_overrides(pipeline):
+    pipeline.add_pipe(COMPONENT_NAME, config={"weights": {"np_gender_agreement": 1.0}})
+    assert pipeline.get_pipe_config(COMPONENT_NAME)["rules"] == {"@misc": "saga.rules.v1"}
+    doc = pipeline("Et bil står i garasjen.")
+    result = ScoreResult.from_dict(doc._.saga_result)
+    assert doc._.saga_score == result.score
+    assert [(v.rule_id, v.weight) for v in result.violations] == [("np_gender_agreement", 1.0)]
+    assert result.grammar == 0.0
+    pipeline.remove_pipe(COMPONENT_NAME)
+
+
+def test_component_config_is_validated(pipeline):
+    with pytest.raises(ScorerConfigError, match="weights for unknown rules \\['nope'\\]"):
+        pipeline.add_pipe(COMPONENT_NAME, name="bad_weights", config={"weights": {"nope": 1.0}})
+    with pytest.raises(ScorerConfigError, match="diversity_weight must be in"):
+        pipeline.add_pipe(COMPONENT_NAME, name="bad_formula", config={"diversity_weight": 2.0})

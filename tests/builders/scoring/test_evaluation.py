@@ -1,0 +1,49 @@
+"""Evaluation metrics (AUROC, pairwise accuracy) and the held-out evaluation on a small treebank file."""
+
+import pytest
+
+from builders.scoring.evaluation import auroc, evaluate_heldout, format_table, report_pairs
+
+CONLLU_ROWS = [
+    ("s1", [("Han", "PRON", 2), ("spiste", "VERB", 0), ("fisk", "NOUN", 2), ("i", "ADP", 5), ("går", "NOUN", 2)]),
+    ("s2", [("Huset", "NOUN", 3), ("er", "AUX", 3), ("stort", "ADJ", 0)]),
+    ("s3", [("Vi", "PRON", 2), ("kjøpte", "VERB", 0), ("en", "DET", 4), ("bil", "NOUN", 2)]),
+    ("s4", [("Barna", "NOUN", 2), ("leker", "VERB", 0), ("i", "ADP", 4), ("hagen", "NOUN", 2)]),
+]
+
+
+def write_conllu(path):
+    lines = []
+    for sent_id, words in CONLLU_ROWS:
+        lines.append(f"# sent_id = {sent_id}")
+        for index, (form, upos, head) in enumerate(words, start=1):
+            lines.append(
+                f"{index}\t{form}\t_\t{upos}\t_\t_\t{head}\t_\t_\t{'SpaceAfter=No' if index == len(words) else '_'}"
+            )
+        lines.append(f"{len(words) + 1}\t.\t_\tPUNCT\t_\t_\t1\tpunct\t_\t_")
+        lines.append("")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_auroc_counts_ties_half():
+    assert auroc([1.0, 0.9], [0.1, 0.2]) == 1.0
+    assert auroc([0.1, 0.2], [1.0, 0.9]) == 0.0
+    assert auroc([0.5, 0.5], [0.5, 0.5]) == 0.5
+
+
+def test_report_pairs():
+    row = report_pairs("swap", [(1.0, 0.5), (0.8, 0.8), (0.2, 0.6)])
+    assert (row.pairs, row.pairwise_accuracy, row.ties) == (3, pytest.approx(1 / 3), pytest.approx(1 / 3))
+    assert row.mean_correct == pytest.approx(2 / 3)
+
+
+def test_heldout_evaluation_on_a_small_file(scorer, tmp_path):
+    rows = evaluate_heldout(scorer, write_conllu(tmp_path / "mini.conllu"), seed=0)
+    assert [row.corruption for row in rows] == ["deletion", "swap", "all"]
+    assert rows[2].pairs == rows[0].pairs + rows[1].pairs == 8
+    assert all(0.0 <= row.auroc <= 1.0 for row in rows)
+    assert rows[2].pairwise_accuracy >= 0.5  # correct sentences beat most corruptions, even on four sentences
+    table = format_table(rows)
+    assert table.splitlines()[0].startswith("| corruption | pairs | AUROC | pairwise accuracy")
+    assert rows == evaluate_heldout(scorer, tmp_path / "mini.conllu", seed=0)

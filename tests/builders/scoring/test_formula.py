@@ -1,0 +1,47 @@
+"""The score formula: grammar term, diversity term, repetition penalty, clipping, validation."""
+
+import pytest
+
+from builders.scoring.formula import ScoreFormula
+
+
+def test_diversity_credit_saturates_at_ordinary_prose_and_goes_negative_below():
+    prose = ScoreFormula().combine(0.0, 1, ["a", "b", "c", "a", "d", "e", "f", "g", "h", "i"])  # MATTR 0.9
+    assert prose.score == 1.0
+    stutter = ScoreFormula(repetition_weight=0.0).combine(0.0, 1, ["bil"] * 6 + ["hus"])  # MATTR 2/7
+    assert stutter.score == pytest.approx(0.8 + 0.2 * ((2 / 7 - 0.40) / 0.25), abs=1e-6)
+
+
+def test_clean_sentence_scores_one():
+    terms = ScoreFormula().combine(0.0, 1, ["den", "store", "bilen", "står", "i", "garasjen"])
+    assert (terms.score, terms.grammar, terms.mattr, terms.repetition) == (1.0, 1.0, 1.0, 0.0)
+
+
+def test_penalty_is_per_sentence_and_clipped():
+    words = ["a", "b", "c", "d", "e", "f", "g", "h"]
+    assert ScoreFormula().combine(1.0, 1, words).grammar == 0.0
+    assert ScoreFormula().combine(1.0, 4, words).grammar == 0.75
+    assert ScoreFormula().combine(9.0, 1, words).grammar == -1.0
+    assert ScoreFormula().combine(9.0, 1, ["a"] * 30).score == -1.0
+
+
+def test_diversity_and_repetition_terms():
+    words = ["huset", "er", "stort", "huset", "er", "stort"]
+    terms = ScoreFormula().combine(0.0, 2, words)
+    # MATTR 0.5 earns (0.5 - 0.40) / (0.65 - 0.40) = 0.4 of the diversity credit: 0.8 * 1 + 0.2 * 0.4 - 2.0 * 0.5
+    assert terms.score == pytest.approx(-0.12)
+    assert ScoreFormula(diversity_weight=0.0, repetition_weight=0.0).combine(0.0, 2, words).score == 1.0
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"diversity_weight": 1.5}, "diversity_weight must be in"),
+        ({"mattr_window": 0}, "must be >= 1"),
+        ({"repetition_weight": -1}, "repetition_weight must be >= 0"),
+        ({"mattr_zero": 0.7}, "need 0 <= mattr_zero < mattr_full <= 1"),
+    ],
+)
+def test_validation(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        ScoreFormula(**kwargs)

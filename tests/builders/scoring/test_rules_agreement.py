@@ -1,0 +1,154 @@
+"""Agreement rules on hand-annotated UD docs: gender, number, definiteness, predicative adjectives."""
+
+from builders.scoring.rules.agreement import (
+    np_definiteness,
+    np_gender_agreement,
+    np_number_agreement,
+    predicative_agreement,
+)
+
+FIN = "Mood=Ind|Tense=Pres|VerbForm=Fin"
+
+
+def np_doc(ud, *rows: str):
+    """The sentence "<noun phrase> står ." from noun-phrase rows without HEAD/DEPREL columns (`X` marks the
+    noun's own columns): modifiers attach to the last row (the noun), the noun is the subject of "står"."""
+    n = len(rows)
+    lines = [row.replace("HEAD", str(n)) for row in rows]
+    lines[-1] = lines[-1].replace(f" {n} X", f" {n + 1} nsubj")
+    return ud("\n".join([*lines, f"står stå VERB {FIN} 0 root", f". . PUNCT _ {n + 1} punct"]))
+
+
+def messages(violations):
+    return [(v.rule_id, v.message) for v in violations]
+
+
+def test_gender_of_article_and_adjective(ud):
+    et_bil = np_doc(
+        ud, "Et en DET Gender=Neut|Number=Sing|PronType=Art HEAD det", "bil bil NOUN Gender=Masc|Number=Sing 2 X"
+    )
+    assert messages(np_gender_agreement(et_bil)) == [("np_gender_agreement", "'Et' is neut but 'bil' is com")]
+    # The tagger may call "stor" neuter next to "hus"; the form decides: "stor" is the common-gender form.
+    et_stor_hus = np_doc(
+        ud,
+        "Et en DET Gender=Neut|Number=Sing|PronType=Art HEAD det",
+        "stor stor ADJ Definite=Ind|Degree=Pos|Gender=Neut|Number=Sing HEAD amod",
+        "hus hus NOUN Definite=Ind|Gender=Neut|Number=Sing 3 X",
+    )
+    assert messages(np_gender_agreement(et_stor_hus)) == [("np_gender_agreement", "'stor' is com but 'hus' is neut")]
+    et_stort_hus = np_doc(
+        ud,
+        "Et en DET Gender=Neut|Number=Sing|PronType=Art HEAD det",
+        "stort stor ADJ Definite=Ind|Degree=Pos|Gender=Neut|Number=Sing HEAD amod",
+        "hus hus NOUN Definite=Ind|Gender=Neut|Number=Sing 3 X",
+    )
+    assert list(np_gender_agreement(et_stort_hus)) == []
+
+
+def test_gender_ignores_adjectives_that_do_not_inflect(ud):
+    et_fysisk_arbeid = np_doc(
+        ud,
+        "Et en DET Gender=Neut|Number=Sing|PronType=Art HEAD det",
+        "fysisk fysisk ADJ Definite=Ind|Degree=Pos|Gender=Com|Number=Sing HEAD amod",
+        "arbeid arbeid NOUN Definite=Ind|Gender=Neut|Number=Sing 3 X",
+    )
+    assert list(np_gender_agreement(et_fysisk_arbeid)) == []
+
+
+def test_number_with_article_and_numeral(ud):
+    en_biler = np_doc(
+        ud, "En en DET Gender=Masc|Number=Sing|PronType=Art HEAD det", "biler bil NOUN Gender=Masc|Number=Plur 2 X"
+    )
+    assert messages(np_number_agreement(en_biler)) == [("np_number_agreement", "'En' is sing but 'biler' is plur")]
+    to_bil = np_doc(
+        ud, "To to NUM NumType=Card|Number=Plur HEAD nummod", "bil bil NOUN Definite=Ind|Gender=Masc|Number=Sing 2 X"
+    )
+    assert messages(np_number_agreement(to_bil)) == [
+        ("np_number_agreement", "after 'To' the noun 'bil' should be plur")
+    ]
+
+
+def test_definiteness_double_and_weak_forms(ud):
+    den_store_bil = np_doc(
+        ud,
+        "Den den DET Gender=Masc|Number=Sing|PronType=Art HEAD det",
+        "store stor ADJ Definite=Def|Degree=Pos|Number=Sing HEAD amod",
+        "bil bil NOUN Definite=Ind|Gender=Masc|Number=Sing 3 X",
+    )
+    assert messages(np_definiteness(den_store_bil)) == [
+        ("np_definiteness", "'Den' needs the definite form of 'bil' (double definiteness)")
+    ]
+    den_stor_bilen = np_doc(
+        ud,
+        "Den den DET Gender=Masc|Number=Sing|PronType=Art HEAD det",
+        "stor stor ADJ Definite=Ind|Degree=Pos|Gender=Com|Number=Sing HEAD amod",
+        "bilen bil NOUN Definite=Def|Gender=Masc|Number=Sing 3 X",
+    )
+    assert [v.rule_id for v in np_definiteness(den_stor_bilen)] == ["np_definiteness"]
+    en_bilen = np_doc(
+        ud, "En en DET Gender=Masc|Number=Sing|PronType=Art HEAD det", "bilen bil NOUN Definite=Def|Number=Sing 2 X"
+    )
+    assert messages(np_definiteness(en_bilen)) == [
+        ("np_definiteness", "indefinite 'En' with the definite noun 'bilen'")
+    ]
+    den_store_bilen = np_doc(
+        ud,
+        "Den den DET Gender=Masc|Number=Sing|PronType=Art HEAD det",
+        "store stor ADJ Definite=Def|Degree=Pos|Number=Sing HEAD amod",
+        "bilen bil NOUN Definite=Def|Gender=Masc|Number=Sing 3 X",
+    )
+    assert list(np_definiteness(den_store_bilen)) == []
+
+
+def test_formal_single_definiteness_is_accepted(ud):
+    # "de nordiske land", "det første eksempel": plural, or licensed by an ordinal, as formal Bokmål allows.
+    de_nordiske_land = np_doc(
+        ud,
+        "De den DET Number=Plur|PronType=Art HEAD det",
+        "nordiske nordisk ADJ Degree=Pos|Number=Plur HEAD amod",
+        "land land NOUN Definite=Ind|Gender=Neut|Number=Plur 3 X",
+    )
+    assert list(np_definiteness(de_nordiske_land)) == []
+    det_forste_eksempel = np_doc(
+        ud,
+        "Det den DET Gender=Neut|Number=Sing|PronType=Art HEAD det",
+        "første første ADJ Definite=Def|NumType=Ord|Number=Sing HEAD amod",
+        "eksempel eksempel NOUN Definite=Ind|Gender=Neut|Number=Sing 3 X",
+    )
+    assert list(np_definiteness(det_forste_eksempel)) == []
+
+
+def predicative(ud, subject: str, adjective: str):
+    return ud(
+        f"""
+{subject} 3 nsubj
+er være AUX {FIN} 3 cop
+{adjective} 0 root
+. . PUNCT _ 3 punct
+"""
+    )
+
+
+def test_predicative_agreement(ud):
+    huset = "Huset hus NOUN Definite=Def|Gender=Neut|Number=Sing"
+    husene = "Husene hus NOUN Definite=Def|Gender=Neut|Number=Plur"
+    stort = "stort stor ADJ Definite=Ind|Degree=Pos|Gender=Neut|Number=Sing"
+    stor = "stor stor ADJ Definite=Ind|Degree=Pos|Gender=Com|Number=Sing"
+    store = "store stor ADJ Degree=Pos|Number=Plur"
+    assert list(predicative_agreement(predicative(ud, huset, stort))) == []
+    assert list(predicative_agreement(predicative(ud, husene, store))) == []
+    assert messages(predicative_agreement(predicative(ud, huset, stor))) == [
+        ("predicative_agreement", "the predicative 'stor' is com but the subject 'Huset' is neut")
+    ]
+    assert messages(predicative_agreement(predicative(ud, husene, stort))) == [
+        ("predicative_agreement", "the predicative 'stort' is sing but the subject 'Husene' is plur")
+    ]
+    assert messages(predicative_agreement(predicative(ud, huset, store))) == [
+        ("predicative_agreement", "the predicative 'store' is plur but the subject 'Huset' is sing")
+    ]
+
+
+def test_generic_neuter_predicate_is_accepted(ud):
+    pannekaker = "Pannekaker pannekake NOUN Definite=Ind|Gender=Fem|Number=Plur"
+    godt = "godt god ADJ Definite=Ind|Degree=Pos|Gender=Neut|Number=Sing"
+    assert list(predicative_agreement(predicative(ud, pannekaker, godt))) == []

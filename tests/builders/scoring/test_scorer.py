@@ -1,0 +1,135 @@
+"""The scorer end to end with the bundled pipeline: hand-written Norwegian sentences, degenerate text, bad input,
+batching, processes and determinism."""
+
+import pytest
+
+from builders.scoring import GrammarScorer, GrammarScorerConfig, ScorerConfigError
+
+CORRECT = [
+    "Den store bilen står i garasjen.",
+    "Huset er stort.",
+    "Vi kjøpte et nytt hus i fjor.",
+    "Barna leker i hagen, og foreldrene drikker kaffe.",
+    "Jeg liker å lese bøker om norsk historie.",
+    "Oslo er hovedstaden i Norge og har over en halv million innbyggere.",
+]
+
+# (sentence with one error, the same sentence corrected, the rule that must name the error)
+ERRORS = [
+    ("Et bil står i garasjen.", "En bil står i garasjen.", "np_gender_agreement"),
+    ("Vi kjøpte et stor hus i fjor.", "Vi kjøpte et stort hus i fjor.", "np_gender_agreement"),
+    ("Det står to bil i garasjen.", "Det står to biler i garasjen.", "np_number_agreement"),
+    ("Den stor bilen står i garasjen.", "Den store bilen står i garasjen.", "np_definiteness"),
+    ("Huset er stor.", "Huset er stort.", "predicative_agreement"),
+    ("Husene er stort.", "Husene er store.", "predicative_agreement"),
+    ("I går han spiste fisk.", "I går spiste han fisk.", "v2_word_order"),
+    ("Spiste han fisken.", "Han spiste fisken.", "verb_first_declarative"),
+    ("Han gikk hjem fordi han kom ikke.", "Han gikk hjem fordi han ikke kom.", "subordinate_adverb_order"),
+    ("Huset stort.", "Huset er stort.", "missing_finite_verb"),
+    ("Vi kjøpte en ny sykel i går.", "Vi kjøpte en ny sykkel i går.", "unknown_word"),
+    ("Jeg liker å spiser is.", "Jeg liker å spise is.", "infinitive_marker_form"),
+    ("Jeg kan å svømme.", "Jeg kan svømme.", "modal_infinitive"),
+    ("Han har spiser middag.", "Han har spist middag.", "perfect_participle"),
+    ("Meg liker fisk.", "Jeg liker fisk.", "pronoun_case"),
+    ("Han spiste fisk og og drakk vann.", "Han spiste fisk og drakk vann.", "repeated_word"),
+    ("han kom hjem.", "Han kom hjem.", "sentence_capitalisation"),
+    ("Han kom hjem", "Han kom hjem.", "closing_punctuation"),
+    ("Han bor i Oslo (ved fjorden.", "Han bor i Oslo (ved fjorden).", "unbalanced_delimiters"),
+    ("Eg veit ikkje kva du meiner.", "Jeg vet ikke hva du mener.", "non_bokmal_language"),
+]
+
+DEGENERATE = [
+    "",
+    "Hus",
+    "Bil, hus, båt, katt og hund.",
+    "bil bil bil bil bil",
+    "Huset er stort. Huset er stort.",
+    "Huset er stort. Huset er stort. Huset er stort. Huset er stort.",
+    "Han sa at han sa at han sa at han sa at han kom.",
+    "The cat sat on the mat and looked at the dog.",
+    "I do not know what you mean.",
+]
+
+
+@pytest.mark.parametrize("text", CORRECT)
+def test_correct_sentences_score_high(scorer, text):
+    result = scorer.score(text)
+    assert result.score >= 0.9, result.violations
+    assert result.parse_success and result.reason is None
+
+
+@pytest.mark.parametrize(("wrong", "right", "rule_id"), ERRORS, ids=[e[2] + ":" + e[0] for e in ERRORS])
+def test_each_error_lowers_the_score_and_names_its_rule(scorer, wrong, right, rule_id):
+    bad, good = scorer.score(wrong), scorer.score(right)
+    assert rule_id in [v.rule_id for v in bad.violations]
+    assert rule_id not in [v.rule_id for v in good.violations]
+    assert bad.score < good.score
+
+
+def test_violation_spans_point_at_the_error(scorer):
+    [violation] = scorer.score("Vi kjøpte et stor hus i fjor.").violations
+    assert (violation.start, violation.end) == (3, 5)  # "stor hus"
+    assert violation.weight == 0.5 and "'stor'" in violation.message
+
+
+@pytest.mark.parametrize("text", DEGENERATE)
+def test_degenerate_text_scores_at_most_zero(scorer, text):
+    assert scorer.score(text).score <= 0.0
+
+
+def test_parse_success_needs_verb_and_subject(scorer):
+    assert not scorer.score("Huset stort.").parse_success
+    assert not scorer.score("Spiste fisk i går.").parse_success
+    assert scorer.score("Gå hjem!").parse_success
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"), [("", "empty"), ("  \n\t", "empty"), (None, "not_a_string"), (42, "not_a_string")]
+)
+def test_bad_input_gets_minus_one_with_a_reason(scorer, value, reason):
+    result = scorer.score(value)
+    assert (result.score, result.parse_success, result.reason, result.violations) == (-1.0, False, reason, [])
+
+
+def test_too_long_text_is_rejected_before_spacy(scorer):
+    assert scorer.score("Huset er stort. " * 6_251).reason == "too_long"  # 100,016 characters
+    short_limit = GrammarScorer(GrammarScorerConfig(max_chars=20))
+    assert short_limit.score("Den store bilen står i garasjen.").reason == "too_long"
+    assert short_limit.score("Huset er stort.").reason is None
+
+
+def test_batch_keeps_input_order_and_matches_single_scores(scorer):
+    texts = ["Huset stort.", None, "Den store bilen står i garasjen.", "", "I går han spiste fisk."] * 3
+    batch = list(scorer.score_batch(texts, batch_size=2, chunk_size=4))
+    assert [r.to_dict() for r in batch] == [scorer.score(t).to_dict() for t in texts]
+
+
+def test_two_processes_give_the_same_results(scorer):
+    texts = [text for text, _, _ in ERRORS[:6]] + CORRECT[:4]
+    one = [r.to_dict() for r in scorer.score_batch(texts, batch_size=3, n_process=1)]
+    two = [r.to_dict() for r in scorer.score_batch(texts, batch_size=3, n_process=2)]
+    assert one == two
+
+
+def test_scores_are_deterministic(scorer):
+    text = "Barna leker i hagen, men i går han spiste et stor eple."
+    assert scorer.score(text).to_dict() == scorer.score(text).to_dict()
+
+
+def test_batch_arguments_are_validated(scorer):
+    with pytest.raises(ValueError, match="batch_size, n_process and chunk_size must be >= 1"):
+        list(scorer.score_batch(["Hei."], batch_size=0))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"weights": {"no_such_rule": 1.0}}, "does not have: \\['no_such_rule'\\]"),
+        ({"weights": {"unknown_word": -0.1}}, "must be >= 0"),
+        ({"rules": "saga.rules.v0"}, "no rule set registered as 'saga.rules.v0'"),
+        ({"max_chars": 0}, "max_chars must be >= 1"),
+    ],
+)
+def test_config_validation(kwargs, message):
+    with pytest.raises(ScorerConfigError, match=message):
+        GrammarScorerConfig(**kwargs)

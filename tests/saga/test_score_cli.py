@@ -1,0 +1,80 @@
+"""`saga score` and `saga scorer`: JSON lines in input order, Parquet input, evaluation table, clear errors."""
+
+import io
+import json
+import sys
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from saga.cli.main import build_parser, main
+
+MINI_TREEBANK = [(1, "Han", "PRON", 2), (2, "spiste", "VERB", 0), (3, "fisk", "NOUN", 2)]
+LINES = ["Den store bilen står i garasjen.", "Huset stort.", "", "Et bil står i garasjen."]
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_score_file_writes_one_json_object_per_line_in_order(tmp_path, capsys):
+    path = tmp_path / "texts.txt"
+    path.write_text("\n".join(LINES) + "\n", encoding="utf-8")
+    code, out, err = run(capsys, "score", str(path), "--batch-size", "2")
+    results = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and len(results) == len(LINES)
+    assert [r["parse_success"] for r in results] == [True, False, False, True]
+    assert results[2]["reason"] == "empty" and results[2]["score"] == -1.0
+    assert results[3]["violations"][0]["rule"] == "np_gender_agreement"
+    assert results[0]["score"] > results[3]["score"] > results[1]["score"]
+    assert "scorer: saga-scorer-" in err
+
+
+def test_score_reads_stdin_and_parquet(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"Huset er stort.\nHuset stort.\n")))
+    code, out, _ = run(capsys, "score")
+    assert code == 0 and [json.loads(line)["parse_success"] for line in out.splitlines()] == [True, False]
+    path = tmp_path / "texts.parquet"
+    pq.write_table(pa.table({"text": ["Huset er stort.", None]}), path)
+    code, out, _ = run(capsys, "score", "--parquet", str(path), "--column", "text")
+    assert code == 0 and [json.loads(line)["reason"] for line in out.splitlines()] == [None, "not_a_string"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["score", "--parquet", "x.parquet"], "--parquet needs --column"),
+        (["score", "--column", "text"], "--column only applies with --parquet"),
+        (["score", "missing.txt"], "missing.txt: no such file"),
+    ],
+)
+def test_score_errors_are_one_line(capsys, argv, message):
+    code, out, err = run(capsys, *argv)
+    assert code == 1 and out == ""
+    assert err.startswith(f"saga: error: {message}")
+
+
+def test_scorer_eval_prints_the_table(tmp_path, capsys):
+    path = tmp_path / "mini.conllu"
+    rows = [f"{i}\t{form}\t_\t{upos}\t_\t_\t{head}\t_\t_\t_" for i, form, upos, head in MINI_TREEBANK]
+    path.write_text("# sent_id = a\n" + "\n".join(rows) + "\n\n", encoding="utf-8")
+    code, out, _ = run(capsys, "scorer", "eval", "--heldout", str(path))
+    assert code == 0 and "| corruption | pairs | AUROC | pairwise accuracy |" in out
+    code, out, _ = run(capsys, "scorer", "eval", "--heldout", str(path), "--json")
+    report = json.loads(out)
+    assert [row["corruption"] for row in report["rows"]] == ["deletion", "swap", "all"]
+
+
+def test_scorer_info_lists_rules_and_weights(capsys):
+    code, out, _ = run(capsys, "scorer", "info")
+    assert code == 0 and out.startswith("fingerprint: saga-scorer-")
+    assert "| missing_finite_verb | 1.5 |" in out
+
+
+def test_help_shows_examples():
+    parser = build_parser()
+    score_help = parser._subparsers._group_actions[0].choices["score"].format_help()
+    assert "saga score sentences.txt > scores.jsonl" in score_help
