@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.saga-installed
 DATA   ?= ../shared/data
 
-.PHONY: setup demo test lint bench nlp-model nlp-eval scorer-eval clean
+.PHONY: setup demo test lint bench nlp-model tiny-model nlp-eval scorer-eval clean
 
 # torch first and pinned: the CPU wheel is 2.13.0; an unpinned `torch` would pull GBs of CUDA packages.
 $(BIN)/python:
@@ -36,8 +36,15 @@ bench: setup
 nlp-model: setup
 	$(BIN)/saga nlp train --data $(DATA) --out build/nlp --install
 
+# Retrain the bundled tiny policy model (about 10 minutes on one core) into assets/.
+tiny-model: setup
+	$(BIN)/saga model train-tiny --data $(DATA) --out assets/tiny_nb_mistral
+
 nlp-eval: setup
 	$(BIN)/saga nlp evaluate
+
+scorer-eval: setup
+	$(BIN)/saga scorer eval
 
 clean:
 	rm -rf build .pytest_cache .ruff_cache

@@ -88,6 +88,7 @@ def write_datasets(root: Path, rows: int) -> tuple[Path, Path]:
 
 
 def kl_sft_trainer(model, tokenizer, dataset, kl_beta: float, out: Path, checkpointing: bool) -> KLSFTTrainer:
+    """A `KLSFTTrainer` at batch 8 (`kl_beta=0` is exactly TRL's `SFTTrainer`: the plain SFT arm)."""
     config = KLSFTConfig(
         output_dir=str(out),
         kl_beta=kl_beta,
@@ -99,7 +100,16 @@ def kl_sft_trainer(model, tokenizer, dataset, kl_beta: float, out: Path, checkpo
 
 
 def step_ratio(model_factory, tokenizer, dataset, root: Path, checkpointing: bool, steps: int) -> tuple[float, float]:
-    """Median seconds per optimiser-free training step (forward + backward) of plain SFT and KL-SFT."""
+    """Median seconds per training step without the optimiser (forward + backward): plain SFT, then KL-SFT.
+
+    Args:
+        model_factory (`Callable`): a fresh model per arm.
+        tokenizer: the tokenizer.
+        dataset (`datasets.Dataset`): SFT rows (`messages`).
+        root (`Path`): scratch folder.
+        checkpointing (`bool`): gradient checkpointing on or off (the seed recipe turns it on).
+        steps (`int`): batches, each timed twice per arm after two warm-up steps.
+    """
     sft = kl_sft_trainer(model_factory(), tokenizer, dataset, 0.0, root / "sft", checkpointing)
     kl = kl_sft_trainer(model_factory(), tokenizer, dataset, 0.1, root / "kl", checkpointing)
     batches = [sft._prepare_inputs(batch) for _, batch in zip(range(steps), sft.get_train_dataloader(), strict=False)]
@@ -118,7 +128,14 @@ def step_ratio(model_factory, tokenizer, dataset, root: Path, checkpointing: boo
 
 
 def dpo_epoch(model_dir: str, pairs: Path, precompute: bool, root: Path) -> float:
-    """Seconds for one DPO epoch (trainer set-up, including any reference precomputation, plus training)."""
+    """Seconds for one DPO epoch (trainer set-up, including any reference precomputation, plus training).
+
+    Args:
+        model_dir (`str`): the policy folder.
+        pairs (`Path`): the preference dataset folder.
+        precompute (`bool`): `precompute_ref_log_probs`.
+        root (`Path`): scratch folder (a fresh datasets cache per arm, so no cached log-probs are reused).
+    """
     splits, _ = load_dataset_ref(str(pairs), cache_dir=root / f"cache-{precompute}")
     model, tokenizer = load_model_and_tokenizer(resolve_model(model_dir), bf16=False)
     config = LoRADPOConfig(

@@ -103,6 +103,7 @@ def adapter_card_inputs(
         "usage": _usage(base, adapter),
         "card_ref": str(folder) if repo_id is None else f"<download of {repo_id}@{revision}>",
         "licence_text": LICENCE_TEXT,
+        "evaluation": _evaluation(folder),
     }
     return card_data, variables
 
@@ -186,6 +187,36 @@ def render_tiny_policy_card(folder: Path, record: dict, command: str) -> ModelCa
     card = ModelCard.from_template(card_data, template_path=str(TINY_POLICY_TEMPLATE), **variables)
     card.save(folder / "README.md")
     return card
+
+
+def _evaluation(folder: Path) -> dict | None:
+    """The evaluation table from the folder's `eval.json` (`saga eval`), or `None` before any evaluation."""
+    path = folder / "eval.json"
+    if not path.is_file():
+        return None
+    report = json.loads(path.read_text(encoding="utf-8"))
+    settings = report["settings"]
+    rows = [
+        {
+            "model": f"**{row['model']}** (this adapter)" if row["model"] == report["adapter_row"] else row["model"],
+            "parse_success": f"{row['parse_success']:.1%}",
+            "mean_score": f"{row['mean_score']:.3f}",
+            "mattr": f"{row['mattr']:.3f}",
+            "distinct_2": f"{row['distinct_2']:.3f}",
+            "mean_words": f"{row['mean_words']:.1f}",
+            "perplexity": f"{row['perplexity']:.1f}",
+        }
+        for row in report["rows"]
+    ]
+    setup = (
+        f"{report['prompts']['rows']} held-out prompts (split `{settings['split']}` of `{report['prompts']['ref']}`), "
+        f"{settings['n_samples']} completions each at temperature {settings['temperature']} (top-p "
+        f"{settings['top_p']}, repetition penalty {settings['repetition_penalty']}, at most {settings['max_tokens']} "
+        f"tokens, seed {settings['seed']}); perplexity on {report['heldout']['rows']} held-out sentences (split "
+        f"`{settings['heldout_split']}` of `{report['heldout']['ref']}`). Scorer fingerprint "
+        f"`{report['scorer_fingerprint']}`."
+    )
+    return {"setup": setup, "rows": rows}
 
 
 def _hub_base(base: dict) -> str | None:

@@ -40,3 +40,7 @@ class ReferenceResolutionError(SagaError):
 
 class TrainingInputError(SagaError):
     """A base model or dataset a training run cannot use (LoRA targets, columns or splits it lacks)."""
+
+
+class RecipeError(SagaError):
+    """A recipe file (`saga run`) is unreadable or names a key, stage or value that does not exist."""

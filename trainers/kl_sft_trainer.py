@@ -33,7 +33,7 @@ class _ChunkedCEKL(torch.autograd.Function):
     """
 
     @staticmethod
-    def forward(ctx, hidden, ref_hidden, weight, targets, beta, chunk_size):  # noqa: D417 - autograd signature
+    def forward(ctx, hidden, ref_hidden, weight, targets, beta, chunk_size):
         ctx.set_materialize_grads(False)
         needs_grad = ctx.needs_input_grad[0]
         n_tokens = hidden.shape[0]

@@ -10,15 +10,17 @@ import sys
 from saga import __version__
 from saga.cli import build as build_cli
 from saga.cli import demo as demo_cli
+from saga.cli import eval as eval_cli
 from saga.cli import merge as merge_cli
 from saga.cli import model as model_cli
 from saga.cli import nlp as nlp_cli
 from saga.cli import push as push_cli
+from saga.cli import run as run_cli
 from saga.cli import score as score_cli
 from saga.cli import train as train_cli
 from saga.errors import SagaError
 
-GROUPS = [build_cli, demo_cli, merge_cli, model_cli, nlp_cli, push_cli, score_cli, train_cli]
+GROUPS = [build_cli, demo_cli, eval_cli, merge_cli, model_cli, nlp_cli, push_cli, run_cli, score_cli, train_cli]
 
 
 def build_parser() -> argparse.ArgumentParser:
