@@ -15,13 +15,13 @@ import json
 import logging
 import shutil
 from dataclasses import dataclass
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import datasets
 
 from builders.funnel import Funnel
 from saga.errors import InputDataError, SagaError
+from saga.versions import installed_versions
 
 logger = logging.getLogger(__name__)
 
@@ -50,16 +50,6 @@ def config_dict(config: datasets.BuilderConfig) -> dict:
         for f in dataclasses.fields(config)
         if f.name not in BUILDER_CONFIG_BASE and f.metadata.get("fingerprint", True)
     }
-
-
-def library_versions() -> dict[str, str]:
-    versions = {}
-    for name in LIBRARIES:
-        try:
-            versions[name] = version(name)
-        except PackageNotFoundError:
-            versions[name] = "not installed"
-    return versions
 
 
 @dataclass
@@ -151,7 +141,7 @@ def build(
         "rows": rows,
         "empty_splits": empty,
         "features": {name: str(feature) for name, feature in features.items()},
-        "libraries": library_versions(),
+        "libraries": installed_versions(LIBRARIES),
     }
     manifest_path.write_text(json.dumps(manifest, indent=2, sort_keys=True, default=str, ensure_ascii=False) + "\n")
     logger.info("%s: built %s (fingerprint %s)", out_dir, rows, fingerprint)

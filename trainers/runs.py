@@ -12,7 +12,6 @@ import hashlib
 import json
 import logging
 from dataclasses import fields
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import torch
@@ -20,6 +19,7 @@ import torch
 from cards.model import render_adapter_card
 from saga.errors import InputDataError, ReferenceResolutionError
 from saga.hub.references import load_dataset_ref, parse_reference, resolve_revision
+from saga.versions import installed_versions
 from trainers.dpo_config import LoRADPOConfig
 from trainers.dpo_trainer import LoRADPOTrainer
 from trainers.inputs import (
@@ -199,13 +199,7 @@ def run_metrics(log_history: list[dict], result) -> dict:
 
 def library_versions() -> dict[str, str]:
     """Installed versions of the libraries that determine the adapter's bytes."""
-    versions = {}
-    for name in LIBRARIES:
-        try:
-            versions[name] = version(name)
-        except PackageNotFoundError:
-            versions[name] = "not installed"
-    return versions
+    return installed_versions(LIBRARIES)
 
 
 def file_sha256(path: Path) -> str:

@@ -28,6 +28,7 @@ from builders.scoring.formula import ScoreFormula
 from builders.scoring.results import ScoreResult
 from builders.scoring.rules import PARSE_SUCCESS_RULES, RuleSet
 from builders.scoring.rules.annotation import sentences, tokens
+from builders.scoring.sequence_model import TagNgramModel, load_model, sentence_symbols
 
 COMPONENT_NAME = "saga_grammar_scorer"
 DEFAULT_RULES = "saga.rules.v1"
@@ -45,9 +46,12 @@ class GrammarScorerComponent:
         rules (`RuleSet`): the rules and their default weights (resolved from a registry name).
         weights (`dict[str, float]`): per-rule weight overrides; keys must be rule ids of `rules`.
         formula (`ScoreFormula`): the parameters mapping violations to a score.
+        sequence_model (`TagNgramModel`): the tag n-gram model behind the improbability term.
     """
 
-    def __init__(self, rules: RuleSet, weights: dict[str, float], formula: ScoreFormula):
+    def __init__(
+        self, rules: RuleSet, weights: dict[str, float], formula: ScoreFormula, sequence_model: TagNgramModel
+    ):
         unknown = sorted(set(weights) - set(rules.rules))
         if unknown:
             raise ScorerConfigError(
@@ -60,6 +64,7 @@ class GrammarScorerComponent:
         self.rules = rules
         self.weights = {**rules.weights, **weights}
         self.formula = formula
+        self.sequence_model = sequence_model
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.saga_result = self.score_doc(doc).to_dict()
@@ -79,8 +84,11 @@ class GrammarScorerComponent:
             for rule_id, rule in self.rules.rules.items()
             for violation in rule(doc)
         ]
-        n_sentences = sum(1 for sent in sentences(doc) if any(not t.is_punct and not t.is_space for t in sent))
-        terms = self.formula.combine(sum(v.weight for v in violations), n_sentences, words)
+        worded = [sent for sent in sentences(doc) if any(not t.is_punct and not t.is_space for t in sent)]
+        improbability = sum(
+            self.sequence_model.improbability(sentence_symbols(sent), self.formula.sequence_span) for sent in worded
+        ) / max(1, len(worded))
+        terms = self.formula.combine(sum(v.weight for v in violations), len(worded), words, improbability)
         return ScoreResult(
             score=terms.score,
             parse_success=not any(v.rule_id in PARSE_SUCCESS_RULES for v in violations),
@@ -88,12 +96,18 @@ class GrammarScorerComponent:
             grammar=terms.grammar,
             mattr=terms.mattr,
             repetition=terms.repetition,
-            n_sentences=n_sentences,
+            improbability=terms.improbability,
+            n_sentences=len(worded),
             n_words=len(words),
         )
 
 
-DEFAULT_CONFIG: dict[str, Any] = {"rules": {"@misc": DEFAULT_RULES}, "weights": {}, **asdict(ScoreFormula())}
+DEFAULT_CONFIG: dict[str, Any] = {
+    "rules": {"@misc": DEFAULT_RULES},
+    "weights": {},
+    "sequence_model": None,
+    **asdict(ScoreFormula()),
+}
 
 
 @Language.factory(COMPONENT_NAME, default_config=DEFAULT_CONFIG)
@@ -108,6 +122,9 @@ def make_grammar_scorer(
     mattr_zero: float,
     repetition_weight: float,
     repetition_ngram: int,
+    sequence_weight: float,
+    sequence_span: float,
+    sequence_model: str | None,
 ) -> GrammarScorerComponent:
     """spaCy factory of `GrammarScorerComponent`; the rule set is referenced by registry name in the config.
 
@@ -122,11 +139,22 @@ def make_grammar_scorer(
         mattr_zero (`float`): see `ScoreFormula`.
         repetition_weight (`float`): see `ScoreFormula`.
         repetition_ngram (`int`): see `ScoreFormula`.
+        sequence_weight (`float`): see `ScoreFormula`.
+        sequence_span (`float`): see `ScoreFormula`.
+        sequence_model (`str`, *optional*): a tag n-gram model file (`saga scorer train-lm`); `None` for the bundled
+            `assets/scorer/tag_ngram_v1.json`.
     """
     try:
         formula = ScoreFormula(
-            diversity_weight, mattr_window, mattr_full, mattr_zero, repetition_weight, repetition_ngram
+            diversity_weight,
+            mattr_window,
+            mattr_full,
+            mattr_zero,
+            repetition_weight,
+            repetition_ngram,
+            sequence_weight,
+            sequence_span,
         )
     except ValueError as err:
         raise ScorerConfigError(f"invalid {name} config: {err}") from err
-    return GrammarScorerComponent(rules, dict(weights), formula)
+    return GrammarScorerComponent(rules, dict(weights), formula, load_model(sequence_model))

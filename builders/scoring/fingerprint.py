@@ -14,14 +14,21 @@ from importlib.metadata import version
 
 from builders.scoring.formula import ScoreFormula
 from builders.scoring.lexicon import lexicon_version
+from builders.scoring.sequence_model import BUNDLED_MODEL, file_sha256
 
-SCORER_VERSION = "1.0.0"
+# 1.1.0: the tag-sequence improbability term (`builders.scoring.sequence_model`) joined the formula.
+SCORER_VERSION = "1.1.0"
 
 
 def scorer_fingerprint(
-    rule_set: str, weights: dict[str, float], formula: ScoreFormula, max_chars: int, pipeline: str
+    rule_set: str,
+    weights: dict[str, float],
+    formula: ScoreFormula,
+    max_chars: int,
+    pipeline: str,
+    sequence_model: str | None = None,
 ) -> str:
-    """`saga-scorer-<version>+<rule set>+<hash of weights, formula, limits, lexicon and detector>+<pipeline>`.
+    """`saga-scorer-<version>+<rule set>+<hash of weights, formula, limits, models, lexicon, detector>+<pipeline>`.
 
     Args:
         rule_set (`str`): registry name of the rule set, e.g. `"saga.rules.v1"`.
@@ -29,11 +36,13 @@ def scorer_fingerprint(
         formula (`ScoreFormula`): the formula parameters.
         max_chars (`int`): the input length limit (longer texts are rejected, which changes their score).
         pipeline (`str`): `builders.nlp.pipeline_fingerprint` of the parsing pipeline (name, version, weights).
+        sequence_model (`str`, *optional*): sha256 of the tag n-gram model file; defaults to that of the bundled
+            `assets/scorer/tag_ngram_v1.json`.
 
     Example:
         ```python
         >>> fp = scorer_fingerprint("saga.rules.v1", {"missing_finite_verb": 1.5}, ScoreFormula(), 100_000, "nb_x")
-        >>> fp.startswith("saga-scorer-1.0.0+saga.rules.v1+")
+        >>> fp.startswith("saga-scorer-1.1.0+saga.rules.v1+")
         True
         ```
     """
@@ -41,6 +50,7 @@ def scorer_fingerprint(
         "weights": dict(sorted(weights.items())),
         "formula": asdict(formula),
         "max_chars": max_chars,
+        "sequence_model": sequence_model or file_sha256(BUNDLED_MODEL),
         "lexicon": lexicon_version(),
         "language_detector": f"lingua-language-detector-{version('lingua-language-detector')}",
         "spacy": version("spacy"),

@@ -23,6 +23,7 @@ class ScoreResult:
         grammar (`float`, *optional*): the grammar term G in [-1, 1].
         mattr (`float`, *optional*): the text's MATTR in [0, 1].
         repetition (`float`, *optional*): the repeated n-gram share in [0, 1].
+        improbability (`float`, *optional*): the tag-sequence improbability term I in [0, 1].
         n_sentences (`int`, *optional*): sentences with at least one word.
         n_words (`int`, *optional*): words (tokens that are not punctuation or space).
         reason (`str`, *optional*): why the text was not parsed (one of `REJECT_REASONS`), else `None`.
@@ -34,6 +35,7 @@ class ScoreResult:
     grammar: float = -1.0
     mattr: float = 0.0
     repetition: float = 0.0
+    improbability: float = 0.0
     n_sentences: int = 0
     n_words: int = 0
     reason: str | None = None
@@ -58,6 +60,7 @@ class ScoreResult:
             "grammar": self.grammar,
             "mattr": self.mattr,
             "repetition": self.repetition,
+            "improbability": self.improbability,
             "n_sentences": self.n_sentences,
             "n_words": self.n_words,
             "reason": self.reason,
@@ -77,6 +80,7 @@ class ScoreResult:
             grammar=float(data["grammar"]),
             mattr=float(data["mattr"]),
             repetition=float(data["repetition"]),
+            improbability=float(data["improbability"]),
             n_sentences=int(data["n_sentences"]),
             n_words=int(data["n_words"]),
             reason=data["reason"],

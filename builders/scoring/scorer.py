@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 from spacy.util import minibatch, registry
 
@@ -22,6 +23,7 @@ from builders.scoring.fingerprint import scorer_fingerprint
 from builders.scoring.formula import ScoreFormula
 from builders.scoring.results import ScoreResult
 from builders.scoring.rules import RuleSet
+from builders.scoring.sequence_model import BUNDLED_MODEL, file_sha256
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +37,10 @@ class GrammarScorerConfig:
         rules (`str`, *optional*, defaults to `"saga.rules.v1"`): registry name of the rule set.
         weights (`dict[str, float]`, *optional*): per-rule weight overrides (rule id → weight ≥ 0); rules not
             named keep the rule set's default weight.
-        formula (`ScoreFormula`, *optional*): the formula parameters (α = 0.2, MATTR window 50, γ = 2.0, n = 3).
+        formula (`ScoreFormula`, *optional*): the formula parameters (α = 0.2, MATTR window 50, γ = 2.0, n = 3,
+            λ = 0.5, k = 6).
+        sequence_model (`str`, *optional*): tag n-gram model file for the improbability term (written by
+            `saga scorer train-lm`); defaults to the bundled `assets/scorer/tag_ngram_v1.json`.
         max_chars (`int`, *optional*, defaults to 100000): longer texts are rejected (score -1, reason
             `too_long`) rather than parsed; a reward model sees short completions, and spaCy's memory grows with
             document length.
@@ -52,11 +57,16 @@ class GrammarScorerConfig:
     rules: str = DEFAULT_RULES
     weights: dict[str, float] = field(default_factory=dict)
     formula: ScoreFormula = field(default_factory=ScoreFormula)
+    sequence_model: str | None = None
     max_chars: int = 100_000
 
     def __post_init__(self):
         if self.max_chars < 1:
             raise ScorerConfigError(f"max_chars must be >= 1, got {self.max_chars}")
+        if self.sequence_model is not None and not Path(self.sequence_model).is_file():
+            raise ScorerConfigError(
+                f"sequence model {self.sequence_model}: no such file", hint="build one with `saga scorer train-lm`"
+            )
         rule_set = self.rule_set()
         unknown = sorted(set(self.weights) - set(rule_set.rules))
         if unknown:
@@ -77,7 +87,12 @@ class GrammarScorerConfig:
 
     def component_config(self) -> dict:
         """The `saga_grammar_scorer` component config: rule set by registry name, never the rules themselves."""
-        return {"rules": {"@misc": self.rules}, "weights": dict(self.weights), **asdict(self.formula)}
+        return {
+            "rules": {"@misc": self.rules},
+            "weights": dict(self.weights),
+            "sequence_model": self.sequence_model,
+            **asdict(self.formula),
+        }
 
 
 class GrammarScorer:
@@ -111,7 +126,12 @@ class GrammarScorer:
         component = self.nlp.add_pipe(COMPONENT_NAME, config=self.config.component_config())
         self.nlp.max_length = max(self.nlp.max_length, self.config.max_chars + 1)
         self.fingerprint = scorer_fingerprint(
-            self.config.rules, component.weights, self.config.formula, self.config.max_chars, pipeline_fingerprint
+            self.config.rules,
+            component.weights,
+            self.config.formula,
+            self.config.max_chars,
+            pipeline_fingerprint,
+            file_sha256(self.config.sequence_model or BUNDLED_MODEL),
         )
 
     def check_input(self, text: object) -> str | None:

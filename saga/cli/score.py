@@ -7,9 +7,10 @@ import json
 import sys
 from pathlib import Path
 
-from builders.scoring import GrammarScorer, GrammarScorerConfig, ScoreCache
+from builders.scoring import COMPONENT_NAME, GrammarScorer, GrammarScorerConfig, ScoreCache
 from builders.scoring.evaluation import evaluate_heldout, format_table, rows_as_dicts
 from builders.scoring.inputs import iter_lines, iter_parquet_column
+from builders.scoring.sequence_model import BUNDLED_MODEL, TagNgramModel, docbin_sequences, file_sha256
 from saga.errors import InputDataError
 
 SCORE_EXAMPLES = """examples:
@@ -27,6 +28,17 @@ SCORER_EXAMPLES = """examples:
   saga scorer eval --seed 1 --json
   saga scorer eval --heldout my_sentences.conllu --n-process 2
   saga scorer info                         # fingerprint, formula and rule weights
+  saga scorer train-lm --corpus build/nlp/corpus --out assets/scorer/tag_ngram_v1.json
+"""
+
+TRAIN_LM_EXAMPLES = """examples:
+  saga nlp train --data ../shared/data     # writes build/nlp/corpus/tagger-train.spacy (gold UPOS + FEATS)
+  saga scorer train-lm --corpus build/nlp/corpus --out assets/scorer/tag_ngram_v1.json
+  saga scorer train-lm --corpus build/nlp/corpus --out build/tag_ngram_o3.json --order 3
+  saga scorer eval                         # AUROC with the bundled (or a rebuilt) model
+
+Trains the tag n-gram model behind the formula's improbability term on the treebank sentences the pipeline trains
+on (never the held-out ones) and calibrates its reference by cross-fitting. Same corpus → same bytes.
 """
 
 
@@ -71,10 +83,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     info.add_argument("--pipeline", default="nb_saga_sm", help="spaCy pipeline: bundled name, package or folder")
     info.set_defaults(func=run_info)
+    train_lm = sub.add_parser(
+        "train-lm",
+        help="train the tag n-gram model of the improbability term from training DocBins",
+        epilog=TRAIN_LM_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    train_lm.add_argument(
+        "--corpus", type=Path, required=True, metavar="DIR", help="folder with tagger-train.spacy (saga nlp train)"
+    )
+    train_lm.add_argument("--out", type=Path, default=Path(str(BUNDLED_MODEL)), metavar="FILE", help="model JSON")
+    train_lm.add_argument("--order", type=int, default=4, help="n-gram order (default 4)")
+    train_lm.set_defaults(func=run_train_lm)
 
 
 def _add_scorer_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--pipeline", default="nb_saga_sm", help="spaCy pipeline: bundled name, package or folder")
+    parser.add_argument("--sequence-model", metavar="FILE", help="tag n-gram model (default: the bundled one)")
     parser.add_argument("--batch-size", type=int, default=64, help="texts per nlp.pipe batch and cache commit")
     parser.add_argument("--n-process", type=int, default=1, help="parser worker processes")
 
@@ -90,7 +115,7 @@ def run_score(args: argparse.Namespace) -> int:
         if path is not None and not path.is_file():
             raise InputDataError(f"{path}: no such file", hint="pass a text file, '-' for stdin, or --parquet FILE")
     cache = ScoreCache(args.cache) if args.cache else None
-    scorer = GrammarScorer(GrammarScorerConfig(pipeline=args.pipeline), cache=cache)
+    scorer = GrammarScorer(GrammarScorerConfig(args.pipeline, sequence_model=args.sequence_model), cache=cache)
     print(f"scorer: {scorer.fingerprint}", file=sys.stderr)
     try:
         if args.parquet is not None:
@@ -112,7 +137,7 @@ def _write_results(scorer: GrammarScorer, texts, args: argparse.Namespace) -> No
 
 
 def run_eval(args: argparse.Namespace) -> int:
-    scorer = GrammarScorer(GrammarScorerConfig(pipeline=args.pipeline))
+    scorer = GrammarScorer(GrammarScorerConfig(args.pipeline, sequence_model=args.sequence_model))
     rows = evaluate_heldout(scorer, args.heldout, args.seed, args.batch_size, args.n_process)
     if args.json:
         print(json.dumps({"fingerprint": scorer.fingerprint, "seed": args.seed, "rows": rows_as_dicts(rows)}))
@@ -133,4 +158,31 @@ def run_info(args: argparse.Namespace) -> int:
     for rule_id, rule in rule_set.rules.items():
         summary = " ".join((rule.__doc__ or "").split("\n\n")[0].split())
         print(f"| {rule_id} | {rule_set.weights[rule_id]} | {summary} |")
+    model = scorer.nlp.get_pipe(COMPONENT_NAME).sequence_model
+    print(
+        f"\nimprobability term: weight {config.formula.sequence_weight}, span {config.formula.sequence_span}; "
+        f"order-{model.order} tag n-gram model, reference SLOR {model.reference}, spread {model.spread}"
+    )
+    return 0
+
+
+def run_train_lm(args: argparse.Namespace) -> int:
+    if args.order < 1:
+        raise InputDataError(f"--order must be >= 1, got {args.order}")
+    sequences = docbin_sequences([args.corpus / "tagger-train.spacy"])
+    model = TagNgramModel.fit(sequences, args.order)
+    path = model.to_json(args.out)
+    print(
+        json.dumps(
+            {
+                "out": str(path),
+                "sentences": len(sequences),
+                "order": model.order,
+                "ngrams": {n: len(grams) for n, grams in model.counts.items()},
+                "reference": model.reference,
+                "spread": model.spread,
+                "sha256": file_sha256(path),
+            }
+        )
+    )
     return 0

@@ -105,3 +105,8 @@ def test_dry_run_error_is_one_line(tmp_path, capsys):
     assert main(["run", str(write_recipe(tmp_path, sft={"min_scor": 1})), "--dry-run"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("saga: error: ") and "unknown key 'min_scor'" in err and "hint: known keys:" in err
+
+
+def test_saga_demo_is_the_demo_recipe(capsys, no_network):
+    assert main(["demo", "--dry-run"]) == 0
+    assert "recipe demo-cpu (" in capsys.readouterr().out

@@ -49,17 +49,20 @@ def minimal_recipe(root: Path) -> dict:
     }
 
 
-def test_first_run_builds_every_stage_and_second_run_skips_all(tmp_path, capsys):
+def test_first_run_builds_every_stage_and_second_run_skips_all(tmp_path, capsys, hub_env, hub):
     root = tmp_path / "out"
     recipe = tmp_path / "minimal.yaml"
-    recipe.write_text(yaml.safe_dump(minimal_recipe(root)), encoding="utf-8")
+    push = {"sft": {"repo_id": "saga-org/nb-sft", "tag": "v1.0.0"}}
+    push["kl_sft"] = {"repo_id": "saga-org/nb-sft-lora", "tag": "v1.0.0"}
+    recipe.write_text(yaml.safe_dump({**minimal_recipe(root), "push": push}), encoding="utf-8")
 
     assert main(["run", str(recipe)]) == 0
     first = capsys.readouterr()
     states = _states(first.out)
-    assert list(states) == list(ORDER)
-    assert set(states.values()) == {"built"}, states
-    assert "[11/11] eval: built" in first.err
+    assert list(states) == [*ORDER, "push"]
+    assert set(states.values()) == {"built", "pushed"} and states["push"] == "pushed", states
+    assert "[11/12] eval: built" in first.err
+    assert json.loads((root / "push" / "kl_sft.json").read_text())["tag"] == "v1.0.0"
 
     for stage, folder in (("kl_sft", "models/kl-sft"), ("merge", "models/sft-merged"), ("dpo", "models/dpo")):
         record = json.loads((root / folder / STAGE_RECORD).read_text())
@@ -82,7 +85,7 @@ def test_first_run_builds_every_stage_and_second_run_skips_all(tmp_path, capsys)
 
 def _states(out: str) -> dict[str, str]:
     rows = [line.split("|") for line in out.splitlines() if line.startswith("| ") and line.count("|") == 6]
-    return {cells[1].strip(): cells[2].strip() for cells in rows if cells[1].strip() in ORDER}
+    return {cells[1].strip(): cells[2].strip() for cells in rows if cells[1].strip() in (*ORDER, "push")}
 
 
 def _table(out: str) -> list[str]:

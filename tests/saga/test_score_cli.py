@@ -7,6 +7,8 @@ import sys
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+import spacy
+from spacy.tokens import Doc, DocBin
 
 from saga.cli.main import build_parser, main
 
@@ -78,3 +80,41 @@ def test_help_shows_examples():
     parser = build_parser()
     score_help = parser._subparsers._group_actions[0].choices["score"].format_help()
     assert "saga score sentences.txt > scores.jsonl" in score_help
+
+
+def write_tiny_docbin(path):
+    """A gold-annotated training DocBin like `build/nlp/corpus/tagger-train.spacy`: three short sentences."""
+    words = ["Huset", "er", "stort", ".", "Bilene", "står", "ute", ".", "Han", "spiste", "fisk", "."]
+    pos = ["NOUN", "AUX", "ADJ", "PUNCT", "NOUN", "VERB", "ADV", "PUNCT", "PRON", "VERB", "NOUN", "PUNCT"]
+    finite = "Mood=Ind|Tense=Pres|VerbForm=Fin"
+    morphs = ["Definite=Def|Number=Sing", finite, "Number=Sing", "", "Number=Plur", finite, "", "", "", finite, "", ""]
+    starts = [i in (0, 4, 8) for i in range(len(words))]
+    docbin = DocBin()
+    docbin.add(Doc(spacy.blank("nb").vocab, words=words, pos=pos, morphs=morphs, sent_starts=starts))
+    path.parent.mkdir(parents=True)
+    docbin.to_disk(path)
+
+
+def test_scorer_train_lm_builds_a_model_the_scorer_uses(tmp_path, capsys):
+    write_tiny_docbin(tmp_path / "corpus" / "tagger-train.spacy")
+    out = tmp_path / "model" / "tag_ngram.json"
+    code, stdout, _ = run(capsys, "scorer", "train-lm", "--corpus", str(tmp_path / "corpus"), "--out", str(out))
+    summary = json.loads(stdout)
+    assert code == 0 and summary["sentences"] == 3 and summary["order"] == 4 and out.is_file()
+    first = out.read_bytes()
+    assert run(capsys, "scorer", "train-lm", "--corpus", str(tmp_path / "corpus"), "--out", str(out))[0] == 0
+    assert out.read_bytes() == first
+    code, stdout, err = run(capsys, "score", "--sequence-model", str(out), str(write_lines(tmp_path)))
+    assert code == 0 and len(stdout.splitlines()) == 1
+    assert "scorer: saga-scorer-" in err
+
+
+def test_scorer_train_lm_without_corpus_is_a_clear_error(tmp_path, capsys):
+    code, _, err = run(capsys, "scorer", "train-lm", "--corpus", str(tmp_path), "--out", str(tmp_path / "m.json"))
+    assert code == 1 and "tagger-train.spacy: no such DocBin" in err and "saga nlp train" in err
+
+
+def write_lines(tmp_path):
+    path = tmp_path / "one.txt"
+    path.write_text("Huset er stort.\n", encoding="utf-8")
+    return path

@@ -22,8 +22,10 @@ def test_fingerprint_changes_with_weights_formula_limit_and_pipeline():
         scorer_fingerprint("saga.rules.v1", WEIGHTS, ScoreFormula(), 50_000, "p1"),
         scorer_fingerprint("saga.rules.v1", WEIGHTS, ScoreFormula(), 100_000, "p2"),
         scorer_fingerprint("saga.rules.v2", WEIGHTS, ScoreFormula(), 100_000, "p1"),
+        scorer_fingerprint("saga.rules.v1", WEIGHTS, ScoreFormula(sequence_weight=0.25), 100_000, "p1"),
+        scorer_fingerprint("saga.rules.v1", WEIGHTS, ScoreFormula(), 100_000, "p1", "0" * 64),
     ]
-    assert len({base, *variants}) == 6
+    assert len({base, *variants}) == 8
 
 
 def test_scorer_fingerprint_covers_the_pipeline_and_overrides(scorer):

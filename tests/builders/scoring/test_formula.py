@@ -45,3 +45,14 @@ def test_diversity_and_repetition_terms():
 def test_validation(kwargs, message):
     with pytest.raises(ValueError, match=message):
         ScoreFormula(**kwargs)
+
+
+def test_improbability_term_is_linear_and_only_lowers_the_score():
+    words = ["den", "store", "bilen", "står", "i", "garasjen"]
+    assert ScoreFormula().combine(0.0, 1, words, improbability=0.0).score == 1.0
+    assert ScoreFormula().combine(0.0, 1, words, improbability=0.4).score == pytest.approx(0.8)
+    terms = ScoreFormula(sequence_weight=1.0).combine(0.0, 1, words, improbability=1.0)
+    assert (terms.score, terms.improbability) == (0.0, 1.0)
+    assert ScoreFormula().combine(1.5, 1, words, improbability=1.0).score == pytest.approx(0.8 * -0.5 + 0.2 - 0.5)
+    with pytest.raises(ValueError, match="sequence_weight"):
+        ScoreFormula(sequence_span=0.0)

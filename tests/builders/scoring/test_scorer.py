@@ -3,7 +3,7 @@ batching, processes and determinism."""
 
 import pytest
 
-from builders.scoring import GrammarScorer, GrammarScorerConfig, ScorerConfigError
+from builders.scoring import GrammarScorer, GrammarScorerConfig, ScoreFormula, ScorerConfigError
 
 CORRECT = [
     "Den store bilen står i garasjen.",
@@ -22,7 +22,7 @@ ERRORS = [
     ("Den stor bilen står i garasjen.", "Den store bilen står i garasjen.", "np_definiteness"),
     ("Huset er stor.", "Huset er stort.", "predicative_agreement"),
     ("Husene er stort.", "Husene er store.", "predicative_agreement"),
-    ("I går han spiste fisk.", "I går spiste han fisk.", "v2_word_order"),
+    ("I dag han spiser fisk.", "I dag spiser han fisk.", "v2_word_order"),
     ("Spiste han fisken.", "Han spiste fisken.", "verb_first_declarative"),
     ("Han gikk hjem fordi han kom ikke.", "Han gikk hjem fordi han ikke kom.", "subordinate_adverb_order"),
     ("Huset stort.", "Huset er stort.", "missing_finite_verb"),
@@ -133,3 +133,25 @@ def test_batch_arguments_are_validated(scorer):
 def test_config_validation(kwargs, message):
     with pytest.raises(ScorerConfigError, match=message):
         GrammarScorerConfig(**kwargs)
+
+
+# Corruptions no rule sees (the parser finds a plausible analysis), taken by the improbability term alone.
+UNSEEN_BY_RULES = [
+    ("Vi kjøpte en ny bil i fjor.", "Vi kjøpte en bil ny i fjor."),
+    ("Hun har bodd i Oslo i mange år.", "Hun har i bodd Oslo i mange år."),
+    ("Regjeringen la fram budsjettet på tirsdag.", "Regjeringen fram la budsjettet på tirsdag."),
+]
+
+
+@pytest.mark.parametrize(("right", "wrong"), UNSEEN_BY_RULES)
+def test_improbable_tag_sequence_lowers_the_score_without_a_rule(scorer, right, wrong):
+    good, bad = scorer.score(right), scorer.score(wrong)
+    assert good.violations == [] and bad.violations == []
+    assert bad.improbability > good.improbability
+    assert bad.score < good.score
+
+
+def test_improbability_weight_zero_gives_the_rules_only_score():
+    rules_only = GrammarScorer(GrammarScorerConfig(formula=ScoreFormula(sequence_weight=0.0)))
+    result = rules_only.score("Vi kjøpte en bil ny i fjor.")
+    assert result.improbability > 0 and result.score == 1.0
