@@ -20,7 +20,7 @@ $(STAMP): $(BIN)/python pyproject.toml
 setup: $(STAMP)
 
 demo: setup
-	$(BIN)/saga demo
+	$(BIN)/saga run recipes/demo-cpu.yaml
 
 test: setup
 	$(BIN)/python -m pytest -q

@@ -32,7 +32,7 @@ def minimal_recipe(root: Path) -> dict:
         "root": str(root),
         "seed": 0,
         "threads": 1,
-        "sentences": {"max_articles": 40},
+        "sentences": {"max_articles": 80},  # enough prompt articles for a test split
         "prompts": {"max_prompts": 6},
         "kl_sft": {**FAST_TRAINING, "learning_rate": 1e-3},
         "completions": {
@@ -49,7 +49,10 @@ def minimal_recipe(root: Path) -> dict:
     }
 
 
-def test_first_run_builds_every_stage_and_second_run_skips_all(tmp_path, capsys, hub_env, hub):
+def test_first_run_builds_every_stage_and_second_run_skips_all(tmp_path, capsys, hub_env, hub, monkeypatch):
+    from huggingface_hub import constants
+
+    monkeypatch.setattr(constants, "HF_HUB_DISABLE_TELEMETRY", True)  # TRL's telemetry would call the test Hub
     root = tmp_path / "out"
     recipe = tmp_path / "minimal.yaml"
     push = {"sft": {"repo_id": "saga-org/nb-sft", "tag": "v1.0.0"}}

@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 import math
 
+import polars as pl
 import pytest
 
 from saga.cli.main import main
 from trainers.eval_config import EvalConfig
 from trainers.evaluation import distinct_n, perplexity
-
-from .conftest import wiki_rows, write_folder
 
 
 def test_distinct_n_counts_bigrams_within_texts():
@@ -27,11 +26,15 @@ def test_eval_config_rejects_bad_values():
         EvalConfig(temperature=0.0)
 
 
-def test_perplexity_is_finite_and_lower_on_real_text():
+def sft_rows(folder, count: int) -> list[dict]:
+    return pl.read_parquet(folder / "data" / "train-00000-of-00001.parquet").head(count).to_dicts()
+
+
+def test_perplexity_is_finite_and_lower_on_real_text(sft_folder):
     from trainers.inputs import load_model_and_tokenizer, resolve_model
 
     model, tokenizer = load_model_and_tokenizer(resolve_model("tiny_nb_mistral"), bf16=False)
-    texts = [row["text"] for row in wiki_rows(8)]
+    texts = [row["text"] for row in sft_rows(sft_folder, 8)]
     real = perplexity(model.eval(), tokenizer, texts, batch_size=3)
     shuffled = perplexity(model, tokenizer, [" ".join(reversed(text.split())).lower() for text in texts])
     assert 1.0 < real < 8000 and math.isfinite(shuffled)
@@ -39,13 +42,15 @@ def test_perplexity_is_finite_and_lower_on_real_text():
 
 
 @pytest.fixture(scope="module")
-def prompts_folder(tmp_path_factory):
+def prompts_folder(tmp_path_factory, sft_folder):
+    """Three prompts in a `test` split, with the manifest `input_fingerprint` reads."""
     rows = [
-        {"prompt": [{"role": "user", "content": f"Skriv en kort tekst om {row['title']}."}], "text": row["text"]}
-        for row in wiki_rows(3)
+        {"prompt": [{"role": "user", "content": f"Skriv en kort tekst om {row['title']}."}]}
+        for row in sft_rows(sft_folder, 3)
     ]
-    folder = write_folder(tmp_path_factory.mktemp("eval") / "prompts", rows)
-    (folder / "data" / "train-00000-of-00001.parquet").rename(folder / "data" / "test-00000-of-00001.parquet")
+    folder = tmp_path_factory.mktemp("eval") / "prompts"
+    (folder / "data").mkdir(parents=True)
+    pl.DataFrame(rows).write_parquet(folder / "data" / "test-00000-of-00001.parquet")
     (folder / "saga").mkdir()
     (folder / "saga" / "manifest.json").write_text(json.dumps({"fingerprint": "p" * 32}))
     return folder
@@ -84,7 +89,7 @@ def test_saga_eval_writes_eval_json_and_card(tmp_path, prompts_folder, sft_folde
     )
     assert code == 0
     out = capsys.readouterr().out
-    assert out.splitlines()[0].startswith("| model | completions | parse success |")
+    assert "| model | completions | parse success |" in out  # after the training logs of the fixture run
     report = json.loads((adapter / "eval.json").read_text())
     assert report["adapter_row"] == "KL-SFT"
     assert [row["model"] for row in report["rows"]] == ["base", "KL-SFT"]
