@@ -32,9 +32,11 @@ lint: setup
 bench: setup
 	$(BIN)/python -m bench
 
-# Retrain the bundled spaCy pipeline from the treebanks (about 15 minutes on 2 cores) and install it in assets/.
+# Retrain the bundled spaCy pipeline from the treebanks (15–30 minutes on 2 cores), install it in assets/, and
+# rebuild the scorer's tag n-gram model from the same training corpus.
 nlp-model: setup
 	$(BIN)/saga nlp train --data $(DATA) --out build/nlp --install
+	$(BIN)/saga scorer train-lm --corpus build/nlp/corpus --out assets/scorer/tag_ngram_v1.json
 
 # Retrain the bundled tiny policy model (about 10 minutes on one core) into assets/.
 tiny-model: setup
