@@ -24,6 +24,7 @@ from datasets.builder import Key
 
 from builders.build import BUILDER_CONFIG_BASE
 from builders.dataset_inputs import input_fingerprint, read_split_files
+from builders.features import MESSAGES
 from builders.funnel import Funnel
 from builders.generation.backend import BACKENDS, GenerationBackend, load_backend
 from builders.generation.errors import GenerationError
@@ -33,11 +34,10 @@ from builders.generation.shards import ShardStore
 logger = logging.getLogger(__name__)
 
 DEFAULT_MODEL = "tiny_nb_mistral"
-MESSAGE = [{"role": datasets.Value("string"), "content": datasets.Value("string")}]
 FEATURES = datasets.Features(
     {
         "prompt_id": datasets.Value("string"),
-        "prompt": MESSAGE,
+        "prompt": MESSAGES,
         "kind": datasets.Value("string"),
         "article_id": datasets.Value("string"),
         "completion": datasets.Value("string"),

@@ -17,10 +17,10 @@ import polars as pl
 from datasets.builder import Key
 
 from builders.dataset_inputs import read_split_files
+from builders.features import MESSAGES
 from builders.funnel import Funnel
 from builders.pairing import STRATEGIES, Candidate, pair_prompt
 
-MESSAGE = [{"role": datasets.Value("string"), "content": datasets.Value("string")}]
 COLUMNS = ["prompt_id", "prompt", "completion", "score", "reject_reason", "temperature", "sample_idx"]
 
 
@@ -73,9 +73,9 @@ class Pairs(datasets.GeneratorBasedBuilder):
             features=datasets.Features(
                 {
                     "prompt_id": datasets.Value("string"),
-                    "prompt": MESSAGE,
-                    "chosen": MESSAGE,
-                    "rejected": MESSAGE,
+                    "prompt": MESSAGES,
+                    "chosen": MESSAGES,
+                    "rejected": MESSAGES,
                     "chosen_score": datasets.Value("float64"),
                     "rejected_score": datasets.Value("float64"),
                     "delta": datasets.Value("float64"),

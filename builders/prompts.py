@@ -15,12 +15,12 @@ import polars as pl
 from datasets.builder import Key
 
 from builders.dataset_inputs import read_split_files
+from builders.features import MESSAGES
 from builders.funnel import Funnel
 from builders.splits import in_holdout, reserved_for_prompts
 
 TOPIC_TEMPLATES = ("Skriv en kort tekst om {title}.", "Fortell kort om {title}.")
 CONTINUATION_TEMPLATES = ("Fortsett teksten: {sentence}",)
-MESSAGE = [{"role": datasets.Value("string"), "content": datasets.Value("string")}]
 
 
 @dataclass
@@ -70,7 +70,7 @@ class Prompts(datasets.GeneratorBasedBuilder):
             features=datasets.Features(
                 {
                     "prompt_id": datasets.Value("string"),
-                    "prompt": MESSAGE,
+                    "prompt": MESSAGES,
                     "kind": datasets.Value("string"),
                     "article_id": datasets.Value("string"),
                     "title": datasets.Value("string"),

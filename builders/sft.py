@@ -15,6 +15,7 @@ import polars as pl
 from datasets.builder import Key
 
 from builders.dataset_inputs import read_split_files
+from builders.features import MESSAGES
 from builders.funnel import Funnel
 from builders.splits import article_bucket, in_holdout, reserved_for_prompts
 
@@ -23,7 +24,6 @@ DEFAULT_TEMPLATES = (
     "Fortell noe om {title} i én setning.",
     "Skriv én grammatisk korrekt setning om emnet «{title}».",
 )
-MESSAGE = [{"role": datasets.Value("string"), "content": datasets.Value("string")}]
 
 
 @dataclass
@@ -74,7 +74,7 @@ class SFT(datasets.GeneratorBasedBuilder):
             description=__doc__,
             features=datasets.Features(
                 {
-                    "messages": MESSAGE,
+                    "messages": MESSAGES,
                     "text": datasets.Value("string"),
                     "article_id": datasets.Value("string"),
                     "title": datasets.Value("string"),
