@@ -34,15 +34,50 @@ logger = logging.getLogger(__name__)
 DEFAULT_ROOT = Path("build/datasets")
 
 
+def score_section(path: Path) -> tuple[str, list[dict]]:
+    """Score statistics, a score histogram and the most frequent rule violations, for datasets with scores."""
+    frame = read_split_files(path)
+    if "score" not in frame.columns:
+        return "", []
+    plots = [
+        histogram_plot(
+            frame["score"].to_list(), path / "saga" / "plots" / "scores.png", path, "Grammar scores", "score"
+        )
+    ]
+    text = (
+        "## Grammar scores\n\n| rows | mean | median | parse success |\n|---|---|---|---|\n"
+        f"| {frame.height} | {frame['score'].mean():.3f} | {frame['score'].median():.3f} | "
+        f"{frame['parse_success'].mean() if 'parse_success' in frame.columns else 1.0:.1%} |\n"
+    )
+    if "violations" in frame.columns:
+        rules = Counter(v["rule"] for row in frame["violations"].to_list() for v in row)
+        top = rules.most_common(12)
+        if top:
+            plots.append(
+                bar_plot(top, path / "saga" / "plots" / "violations.png", path, "Top rule violations", "rows")
+            )
+        if "scorer_fingerprint" in frame.columns:
+            text += f"\nScorer fingerprint: `{frame['scorer_fingerprint'][0]}`.\n"
+    return text, plots
+
+
+def _scored_completions_section(path: Path) -> tuple[str, list[dict]]:
+    text, plots = score_section(path)
+    text += "\n### Completions by temperature\n\n" + temperature_table(read_split_files(path))
+    return text, plots
+
+
 @dataclass(frozen=True)
 class Stage:
-    """How one dataset is built: its builder, the stage it reads (if any) and its extra validation context."""
+    """How one dataset is built: its builder, the stage it reads (if any), its extra validation context and the
+    dataset-specific section of its card."""
 
     name: str
     builder: type[datasets.GeneratorBasedBuilder]
     reads: str | None
     inputs: Callable[[dict, Path], dict[str, str]]
     context: Callable[[Path], dict] = lambda root: {}
+    card: Callable[[Path], tuple[str, list[dict]]] = score_section
 
 
 def _sentences_inputs(config: dict, root: Path) -> dict[str, str]:
@@ -84,50 +119,30 @@ STAGES = {
     "scored": Stage("scored", Scored, "sentences", _scored_inputs),
     "sft": Stage("sft", SFT, "scored", _upstream_inputs),
     "prompts": Stage("prompts", Prompts, "sentences", _upstream_inputs, _prompts_context),
-    "completions": Stage("completions", Completions, "prompts", _completions_inputs),
-    "scored_completions": Stage("scored_completions", ScoredCompletions, "completions", _scored_completions_inputs),
-    "pairs": Stage("pairs", Pairs, "scored_completions", _upstream_inputs),
+    "completions": Stage("completions", Completions, "prompts", _completions_inputs, card=completions_section),
+    "scored_completions": Stage(
+        "scored_completions",
+        ScoredCompletions,
+        "completions",
+        _scored_completions_inputs,
+        card=_scored_completions_section,
+    ),
+    "pairs": Stage("pairs", Pairs, "scored_completions", _upstream_inputs, card=pairs_section),
 }
 
 
-def score_section(path: Path) -> tuple[str, list[dict]]:
-    """Score statistics, a score histogram and the most frequent rule violations, for datasets with scores."""
-    frame = read_split_files(path)
-    if "score" not in frame.columns:
-        return "", []
-    plots = [
-        histogram_plot(
-            frame["score"].to_list(), path / "saga" / "plots" / "scores.png", path, "Grammar scores", "score"
-        )
-    ]
-    text = (
-        "## Grammar scores\n\n| rows | mean | median | parse success |\n|---|---|---|---|\n"
-        f"| {frame.height} | {frame['score'].mean():.3f} | {frame['score'].median():.3f} | "
-        f"{frame['parse_success'].mean() if 'parse_success' in frame.columns else 1.0:.1%} |\n"
-    )
-    if "violations" in frame.columns:
-        rules = Counter(v["rule"] for row in frame["violations"].to_list() for v in row)
-        top = rules.most_common(12)
-        if top:
-            plots.append(
-                bar_plot(top, path / "saga" / "plots" / "violations.png", path, "Top rule violations", "rows")
-            )
-        if "scorer_fingerprint" in frame.columns:
-            text += f"\nScorer fingerprint: `{frame['scorer_fingerprint'][0]}`.\n"
-    return text, plots
+def stage_of(path: Path) -> Stage:
+    """The stage that built a dataset folder, by the builder named in its manifest."""
+    builder = manifest_of(path)["builder"]
+    for stage in STAGES.values():
+        if stage.builder.__name__ == builder:
+            return stage
+    raise InputDataError(f"{path}: built by {builder!r}, which no saga stage runs")
 
 
 def card_section(path: Path) -> tuple[str, list[dict]]:
-    """The dataset-specific card section of a folder, chosen by the builder named in its manifest."""
-    builder = manifest_of(path)["builder"]
-    if builder == "Completions":
-        return completions_section(path)
-    if builder == "Pairs":
-        return pairs_section(path)
-    text, plots = score_section(path)
-    if builder == "ScoredCompletions":
-        text += "\n### Completions by temperature\n\n" + temperature_table(read_split_files(path))
-    return text, plots
+    """The dataset-specific card section of a folder (see `Stage.card`)."""
+    return stage_of(path).card(path)
 
 
 def check_config(stage: Stage, config: dict) -> None:
@@ -164,6 +179,6 @@ def run_stage(
     out_dir = out_dir or root / name
     result = build(stage.builder, out_dir, config, stage.inputs(config, root), cache_dir=root / ".cache")
     report = validate_dataset(out_dir, stage.context(root))
-    extra, plots = card_section(out_dir)
+    extra, plots = stage.card(out_dir)
     render_dataset_card(out_dir, extra=extra, plots=plots)
     return result, report

@@ -17,7 +17,7 @@ import great_expectations as gx
 import polars as pl
 from great_expectations.data_context.types.base import ProgressBarsConfig
 
-from builders.dataset_inputs import read_split_files
+from builders.dataset_inputs import manifest_of, read_split_files
 from saga.errors import SagaError
 from validation.suites import SUITES, SuiteSpec
 
@@ -94,12 +94,10 @@ def validate_dataset(path: Path, context: dict | None = None) -> ValidationRepor
         context (`dict`, *optional*): extra inputs a suite needs (e.g. the SFT article ids for `prompts`).
 
     Raises:
+        `InputDataError`: when the folder has no `saga/manifest.json`.
         `ValidationFailed`: after writing the report, when any expectation failed.
     """
-    manifest_path = path / "saga" / "manifest.json"
-    if not manifest_path.is_file():
-        raise ValidationFailed(f"{path}: no saga/manifest.json — not a saga dataset folder")
-    manifest = json.loads(manifest_path.read_text())
+    manifest = manifest_of(path)
     builder = manifest["builder"]
     if builder not in SUITES:
         raise ValidationFailed(f"{path}: no validation suite for builder {builder!r}")

@@ -7,10 +7,9 @@ from pathlib import Path
 
 import yaml
 
-from builders.dataset_inputs import manifest_of
 from cards.dataset import render_dataset_card
 from saga.errors import InputDataError
-from saga.stages import DEFAULT_ROOT, STAGES, card_section, run_stage
+from saga.stages import DEFAULT_ROOT, STAGES, card_section, run_stage, stage_of
 from validation.runner import validate_dataset
 
 EXAMPLES = """examples:
@@ -81,8 +80,7 @@ def run_build(args: argparse.Namespace) -> int:
 
 
 def run_validate(args: argparse.Namespace) -> int:
-    context = STAGES["prompts"].context(args.root) if manifest_of(args.path)["builder"] == "Prompts" else {}
-    report = validate_dataset(args.path, context)
+    report = validate_dataset(args.path, stage_of(args.path).context(args.root))
     print(report.describe())
     return 0
 
