@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
+import numpy
+from spacy.attrs import SENT_START
+from spacy.errors import Errors
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -48,8 +51,11 @@ def set_sentence_starts(doc: Doc) -> Doc:
     """Mark the first token of each rule-split sentence as a sentence start and every other token as not."""
     if not len(doc):
         return doc
-    token_starts = [token.idx for token in doc]
-    starts = {max(0, bisect_right(token_starts, offset) - 1) for offset in sentence_offsets(doc.text)} | {0}
-    for token in doc:
-        token.is_sent_start = token.i in starts
-    return doc
+    if doc.has_annotation("DEP"):
+        raise ValueError(Errors.E043)  # what setting `token.is_sent_start` on a parsed doc raises
+    token_starts = doc.to_array("IDX").tolist()
+    starts = [max(0, bisect_right(token_starts, offset) - 1) for offset in sentence_offsets(doc.text)]
+    # One array write: the `is_sent_start` setter checks the whole doc for a parse on every token.
+    flags = numpy.full(len(doc), -1, dtype="int64")
+    flags[[0, *starts]] = 1
+    return doc.from_array([SENT_START], flags.astype("uint64"))

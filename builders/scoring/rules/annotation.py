@@ -35,11 +35,12 @@ def require_annotation(doc: Doc, rule_id: str, *attrs: str) -> None:
     Raises:
         `MissingAnnotationError`: code SAGA-R001, naming the rule and the missing attribute.
     """
-    missing = [attr for attr in attrs if attr not in tables(doc).annotated]
+    annotated = tables(doc).annotated
     # An empty doc has no tokens to annotate and nothing to check.
-    if missing and len(doc):
+    if not annotated.issuperset(attrs) and len(doc):
+        missing = next(attr for attr in attrs if attr not in annotated)
         raise MissingAnnotationError(
-            f"[SAGA-R001] rule {rule_id!r} needs {missing[0]} annotation, but the Doc has none", hint=_ANNOTATION_HINT
+            f"[SAGA-R001] rule {rule_id!r} needs {missing} annotation, but the Doc has none", hint=_ANNOTATION_HINT
         )
 
 
@@ -112,26 +113,26 @@ _FEATURE_CACHE: dict[int, dict[str, list[str]]] = {}
 def tables(doc: Doc) -> DocTables:
     """The `DocTables` of `doc` (cached for the few docs being scored right now)."""
     toks = tuple(doc)
-    offsets = doc.to_array("HEAD").astype("int64")  # head index minus token index
-    heads = tuple(toks[i + int(offset)] for i, offset in enumerate(offsets))
-    kids: list[list[Token]] = [[] for _ in toks]
-    by_dep: dict[str, list[Token]] = {}
-    by_pos: dict[str, list[Token]] = {}
-    for token, parent in zip(toks, heads, strict=True):
-        if parent.i != token.i:
-            kids[parent.i].append(token)
-        by_dep.setdefault(token.dep_, []).append(token)
-        by_pos.setdefault(token.pos_, []).append(token)
+    # One `to_array` call and plain ints instead of a Python attribute lookup per token and attribute.
+    offsets = doc.to_array("HEAD").astype("int64").tolist()  # head index minus token index
+    deps, poses, morphs, flags = doc.to_array(["DEP", "POS", "MORPH", "SENT_START"]).T.tolist()
     strings = doc.vocab.strings
-    features = tuple(_parse_features(int(key), strings) for key in doc.to_array("MORPH"))
+    heads = tuple(toks[i + offset] for i, offset in enumerate(offsets))
+    kids: list[list[Token]] = [[] for _ in toks]
+    for i, offset in enumerate(offsets):
+        if offset:
+            kids[i + offset].append(toks[i])
+    by_dep = _group(toks, deps, strings)
+    by_pos = _group(toks, poses, strings)
+    features = tuple(_parse_features(key, strings) for key in morphs)
     # Sentence boundaries from the SENT_START array rather than `doc.sents`, which creates every token again.
-    starts = [i for i, flag in enumerate(doc.to_array("SENT_START")) if flag == 1 or i == 0] if toks else []
-    sentences, sentence_of = [], [0] * len(toks)
+    starts = [i for i, flag in enumerate(flags) if flag == 1 or i == 0]
+    sentences, sentence_of = [], []
     for number, (start, end) in enumerate(zip(starts, [*starts[1:], len(toks)], strict=True)):
         members = toks[start:end]
-        root = next((t for t in members if heads[t.i].i == t.i), members[0])
+        root = next((t for t in members if not offsets[t.i]), members[0])
         sentences.append(Sentence(start, end, members, root))
-        sentence_of[start:end] = [number] * (end - start)
+        sentence_of.extend([number] * (end - start))
     annotated = {attr for attr in ANNOTATION_ATTRS if doc.has_annotation(attr)}
     # "Oslo!" has no features to annotate; a tagged doc whose words all lack inflection still counts as analysed.
     if "POS" in annotated and not INFLECTING_POS.intersection(by_pos):
@@ -139,14 +140,22 @@ def tables(doc: Doc) -> DocTables:
     return DocTables(
         tokens=toks,
         heads=heads,
-        children=tuple(tuple(k) for k in kids),
+        children=tuple(map(tuple, kids)),
         features=features,
         sentences=tuple(sentences),
         sentence_of=tuple(sentence_of),
         annotated=frozenset(annotated),
-        by_dep={dep: tuple(group) for dep, group in by_dep.items()},
-        by_pos={pos: tuple(group) for pos, group in by_pos.items()},
+        by_dep=by_dep,
+        by_pos=by_pos,
     )
+
+
+def _group(toks: tuple[Token, ...], keys: list[int], strings: StringStore) -> dict[str, tuple[Token, ...]]:
+    """Tokens by the string of their `keys` entry (a DEP or POS id), each group in document order."""
+    groups: dict[int, list[Token]] = {}
+    for token, key in zip(toks, keys, strict=True):
+        groups.setdefault(key, []).append(token)
+    return {strings[key]: tuple(group) for key, group in groups.items()}
 
 
 def with_dep(doc: Doc, *deps: str) -> list[Token]:

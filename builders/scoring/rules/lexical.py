@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 from itertools import pairwise
 
 from spacy.tokens import Doc
@@ -29,28 +30,33 @@ def unknown_word(doc: Doc) -> Iterator[Violation]:
     is ignored.
     """
     require_annotation(doc, "unknown_word", "POS", "DEP")
-    lexicon = load_lexicon()
     for token in tokens(doc):
         if token.pos_ in NAME_OR_FOREIGN_POS or token.is_punct or token.dep_ in NAME_OR_FOREIGN_DEPS:
             continue
         text = token.text.strip("-")
-        if len(text) < 2 or not text.replace("-", "").isalpha() or not text[1:].islower() or not _latin(text):
+        if not _unknown_form(text) or (text[0].isupper() and not token.is_sent_start):
             continue
-        if text[0].isupper() and not token.is_sent_start:
-            continue
-        if not lexicon.is_known(text):
-            yield Violation("unknown_word", token.i, token.i + 1, f"{text!r} is not a Bokmål form in Norsk Ordbank")
+        yield Violation("unknown_word", token.i, token.i + 1, f"{text!r} is not a Bokmål form in Norsk Ordbank")
+
+
+@lru_cache(maxsize=200_000)
+def _unknown_form(text: str) -> bool:
+    """True for a word-shaped `text` (two or more letters, hyphens allowed, lower case after the first letter,
+    Latin script) that Ordbank does not know; memoised, since most words recur across texts."""
+    if len(text) < 2 or not text.replace("-", "").isalpha() or not text[1:].islower() or not _latin(text):
+        return False
+    return not load_lexicon().is_known(text)
 
 
 def _latin(text: str) -> bool:
     """True for words in the Latin alphabet (with Norwegian and other accented letters); Greek, Cyrillic or Arabic
     words in a Bokmål text are quotations, not misspellings."""
-    return all(char < "\u0250" for char in text)
+    return max(text) < "\u0250"
 
 
 def repeated_word(doc: Doc) -> Iterator[Violation]:
     """The same word twice in a row ("og og") is a stutter; "det det" ("det det gjelder") is grammatical."""
-    for left, right in pairwise(doc):
+    for left, right in pairwise(tokens(doc)):
         if left.is_alpha and left.lower_ == right.lower_ and left.lower_ != "det":
             yield Violation("repeated_word", left.i, right.i + 1, f"{left.text!r} twice in a row")
 
@@ -75,6 +81,8 @@ def pronoun_case(doc: Doc) -> Iterator[Violation]:
 def duplicate_sentence(doc: Doc) -> Iterator[Violation]:
     """A sentence that repeats an earlier one word for word adds nothing; repetition is how a reward is gamed."""
     seen: set[tuple[str, ...]] = set()
+    if len(sentences(doc)) < 2:
+        return
     for sent in sentences(doc):
         key = tuple(t.lower_ for t in sent if not t.is_punct and not t.is_space)
         if not key:

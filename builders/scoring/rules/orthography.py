@@ -64,19 +64,22 @@ def closing_punctuation(doc: Doc) -> Iterator[Violation]:
 def unbalanced_delimiters(doc: Doc) -> Iterator[Violation]:
     """Brackets and quotes come in pairs: every "(" «" "[" closes, and straight double quotes are even."""
     stack: list[int] = []
+    quotes: list[int] = []
     closers = {close: open_ for open_, close in BRACKET_PAIRS.items()}
     for token in tokens(doc):
-        if token.text in BRACKET_PAIRS:
+        text = token.text
+        if text in STRAIGHT_QUOTES:
+            quotes.append(token.i)
+        elif text in BRACKET_PAIRS:
             stack.append(token.i)
-        elif token.text in closers:
-            if stack and doc[stack[-1]].text == closers[token.text]:
+        elif text in closers:
+            if stack and doc[stack[-1]].text == closers[text]:
                 stack.pop()
             else:
                 yield Violation(
-                    "unbalanced_delimiters", token.i, token.i + 1, f"{token.text!r} closes nothing that was opened"
+                    "unbalanced_delimiters", token.i, token.i + 1, f"{text!r} closes nothing that was opened"
                 )
     for index in stack:
         yield Violation("unbalanced_delimiters", index, index + 1, f"{doc[index].text!r} is never closed")
-    quotes = [t.i for t in tokens(doc) if t.text in STRAIGHT_QUOTES]
     if len(quotes) % 2:
         yield Violation("unbalanced_delimiters", quotes[-1], quotes[-1] + 1, "an odd number of '\"' quotes")
