@@ -20,3 +20,7 @@ class ScorerConfigError(SagaError, ValueError):
 
 class ScoreCacheError(SagaError):
     """The persistent score cache cannot be opened or holds rows written by something else."""
+
+
+class ScorerWorkerError(SagaError):
+    """A scorer worker process died (killed, out of memory, crashed) instead of returning results."""

@@ -21,6 +21,7 @@ from builders.scoring.component import COMPONENT_NAME, DEFAULT_RULES
 from builders.scoring.errors import ScorerConfigError
 from builders.scoring.fingerprint import scorer_fingerprint
 from builders.scoring.formula import ScoreFormula
+from builders.scoring.pool import ScorerPool
 from builders.scoring.results import ScoreResult
 from builders.scoring.rules import RuleSet
 from builders.scoring.sequence_model import BUNDLED_MODEL, file_sha256
@@ -119,6 +120,7 @@ class GrammarScorer:
     def __init__(self, config: GrammarScorerConfig | None = None, cache: ScoreCache | None = None):
         self.config = config or GrammarScorerConfig()
         self.cache = cache
+        self._pool: ScorerPool | None = None
         self.nlp = nlp_loader.load.__wrapped__(self.config.pipeline)
         pipeline_fingerprint = nlp_loader.pipeline_fingerprint(self.nlp)
         placement = {"before": "parser"} if "parser" in self.nlp.pipe_names else {"first": True}
@@ -162,14 +164,17 @@ class GrammarScorer:
         """Score texts with `nlp.pipe`, yielding one result per input, in input order.
 
         Input is read in chunks of `chunk_size` texts: each chunk is looked up in the cache in one query, its
-        misses go through one `nlp.pipe` call, and results are written back to the cache every `batch_size`
-        texts, so an interrupted run loses at most one batch.
+        misses are parsed in batches of `batch_size`, and results are written back to the cache every
+        `batch_size` texts, so an interrupted run loses at most one batch.
+
+        With `n_process > 1` the batches go to a `ScorerPool` of that many worker processes, started on the first
+        such call and kept for later ones (until `close()`); the results are the same as in one process.
 
         Args:
             texts (`Iterable[object]`): the texts; may be a generator of any length.
             batch_size (`int`, *optional*, defaults to 64): `nlp.pipe` batch size and cache commit interval.
-            n_process (`int`, *optional*, defaults to 1): `nlp.pipe` worker processes.
-            chunk_size (`int`, *optional*, defaults to 4096): texts per cache lookup and per `nlp.pipe` call.
+            n_process (`int`, *optional*, defaults to 1): worker processes; 1 parses in this process.
+            chunk_size (`int`, *optional*, defaults to 4096): texts per cache lookup.
         """
         if batch_size < 1 or n_process < 1 or chunk_size < 1:
             raise ValueError(
@@ -195,10 +200,10 @@ class GrammarScorer:
         logger.info("chunk of %d texts: %d cached, %d to parse", len(texts), len(keys) - len(misses), len(misses))
         if not misses:
             return results
-        docs = self.nlp.pipe((texts[i] for i in misses), batch_size=batch_size, n_process=n_process)
+        parsed = self._parse([texts[i] for i in misses], batch_size, n_process)
         pending: list[tuple[str, ScoreResult]] = []
-        for index, doc in zip(misses, docs, strict=True):
-            results[index] = ScoreResult.from_dict(doc._.saga_result)
+        for index, data in zip(misses, parsed, strict=True):
+            results[index] = ScoreResult.from_dict(data)
             pending.append((keys[index], results[index]))
             if self.cache is not None and len(pending) >= batch_size:
                 self.cache.put_many(self.fingerprint, pending)
@@ -206,3 +211,24 @@ class GrammarScorer:
         if self.cache is not None and pending:
             self.cache.put_many(self.fingerprint, pending)
         return results
+
+    def _parse(self, texts: list[str], batch_size: int, n_process: int) -> Iterator[dict]:
+        """The `ScoreResult.to_dict()` of each text, in order: from this process's pipeline or from the pool."""
+        if n_process == 1:
+            return (doc._.saga_result for doc in self.nlp.pipe(texts, batch_size=batch_size))
+        if self._pool is None or self._pool.closed or self._pool.n_process != n_process:
+            self.close()
+            self._pool = ScorerPool(self.config, n_process)
+        return self._pool.score(texts, batch_size)
+
+    def close(self) -> None:
+        """Stop the worker processes of `n_process > 1` calls, if any; the scorer stays usable."""
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
+
+    def __enter__(self) -> GrammarScorer:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()

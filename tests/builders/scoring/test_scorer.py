@@ -1,5 +1,5 @@
 """The scorer end to end with the bundled pipeline: hand-written Norwegian sentences, degenerate text, bad input,
-batching, processes and determinism."""
+batching and determinism (several processes: `test_pool.py`)."""
 
 import pytest
 
@@ -102,13 +102,6 @@ def test_batch_keeps_input_order_and_matches_single_scores(scorer):
     texts = ["Huset stort.", None, "Den store bilen står i garasjen.", "", "I går han spiste fisk."] * 3
     batch = list(scorer.score_batch(texts, batch_size=2, chunk_size=4))
     assert [r.to_dict() for r in batch] == [scorer.score(t).to_dict() for t in texts]
-
-
-def test_two_processes_give_the_same_results(scorer):
-    texts = [text for text, _, _ in ERRORS[:6]] + CORRECT[:4]
-    one = [r.to_dict() for r in scorer.score_batch(texts, batch_size=3, n_process=1)]
-    two = [r.to_dict() for r in scorer.score_batch(texts, batch_size=3, n_process=2)]
-    assert one == two
 
 
 def test_scores_are_deterministic(scorer):
