@@ -87,6 +87,7 @@ class Lexicon:
             return True
         return self._is_compound(lower, depth=2)
 
+    @lru_cache(maxsize=50_000)  # noqa: B019 - as for `is_known`
     def adjective_gender(self, word: str) -> str | None:
         """The gender a strong singular adjective form shows: `"Neut"` for "stort", "nytt", `"Com"` for "stor",
         `None` when the form is the same in both genders ("fysisk", "viktig", "moderne", "lett").

@@ -22,6 +22,7 @@ from builders.scoring.rules.annotation import (
     sentences,
     tokens,
     with_dep,
+    with_pos,
 )
 from builders.scoring.violations import Violation
 
@@ -205,11 +206,14 @@ def missing_coordinator(doc: Doc) -> Iterator[Violation]:
     """Each pair of neighbouring conjuncts is joined by a conjunction or a comma ("Per, Kari og Ola"; not "Per
     Kari og Ola")."""
     require_annotation(doc, "missing_coordinator", "POS", "DEP")
+    toks = tokens(doc)
     for first in sorted({head(t) for t in with_dep(doc, "conj")}, key=lambda t: t.i):
         later = (c for c in children(first) if c.dep_ == "conj" and c.i > first.i)
         conjuncts = [first, *sorted(later, key=lambda t: t.i)]
         for left, right in pairwise(conjuncts):
-            gap = doc[left.i + 1 : right.left_edge.i + 1] if right.left_edge.i > left.i else doc[left.i + 1 : right.i]
+            gap = (
+                toks[left.i + 1 : right.left_edge.i + 1] if right.left_edge.i > left.i else toks[left.i + 1 : right.i]
+            )
             if not any(t.is_punct or t.dep_ == "cc" or t.pos_ == "CCONJ" for t in gap):
                 yield Violation(
                     "missing_coordinator",
@@ -225,8 +229,9 @@ def garbled_attachment(doc: Doc) -> Iterator[Violation]:
     missing or misplaced word. `ALLOWED_POS_FOR_DEP` lists what the UD Bokmål dev treebank has, plus the
     tagger's usual confusions on correct text."""
     require_annotation(doc, "garbled_attachment", "POS", "DEP")
-    for token in with_dep(doc, *ALLOWED_POS_FOR_DEP):
-        if token.pos_ not in ALLOWED_POS_FOR_DEP[token.dep_]:
+    for token in tokens(doc):
+        allowed = ALLOWED_POS_FOR_DEP.get(token.dep_)
+        if allowed is not None and token.pos_ not in allowed:
             yield Violation(
                 "garbled_attachment",
                 token.i,
@@ -247,7 +252,9 @@ def dangling_function_word(doc: Doc) -> Iterator[Violation]:
                 "dangling_function_word", words[-1].i, words[-1].i + 1, f"the sentence ends in {words[-1].text!r}"
             )
     toks = tokens(doc)
-    for token, following in zip(toks, [*toks[1:], None], strict=True):
+    # Only conjunctions and determiners can dangle; visiting just those, in document order, skips most tokens.
+    for token in sorted((*with_pos(doc, "CCONJ"), *with_pos(doc, "DET")), key=lambda t: t.i):
+        following = toks[token.i + 1] if token.i + 1 < len(toks) else None
         if token.pos_ == "CCONJ" and following is not None and following.text in {",", ";", ":"}:
             if token.i != sentence_of(token).words[0].i:
                 yield Violation(
