@@ -40,6 +40,9 @@ if TYPE_CHECKING:
 THREAD_ENV = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "RAYON_NUM_THREADS")
 # How long a start-up check holds its worker, so that a worker still building its pipeline gets the next one.
 READY_PAUSE_S = 0.05
+# Scored once by each worker at start: its unknown word and Nynorsk markers load the lexicon and the language
+# detector, which the rules otherwise load on first use (seconds, in the middle of the first batch).
+WARM_UP_TEXT = "Eg veit ikkje kva du meinar."
 
 _worker_scorer: GrammarScorer | None = None
 _worker_error: BaseException | None = None
@@ -57,6 +60,7 @@ def _start_worker(config: GrammarScorerConfig) -> None:
         from builders.scoring.scorer import GrammarScorer
 
         _worker_scorer = GrammarScorer(config)
+        _worker_scorer.score(WARM_UP_TEXT)
     except Exception as err:  # noqa: BLE001 - re-raised by every task of this worker
         _worker_error = err
 
@@ -83,8 +87,8 @@ def _score_batch(texts: list[str]) -> list[dict[str, Any]]:
 class ScorerPool:
     """A fixed number of worker processes scoring batches of texts with the pipeline of `config`.
 
-    All workers are started, and their pipelines built, when the pool is created, so the first `score` call
-    runs at full speed and a worker that cannot build its pipeline fails here. Results come back in input
+    All workers are started, and their pipelines built and warmed up, when the pool is created, so the first
+    `score` call runs at full speed and a worker that cannot build its pipeline fails here. Results come back in input
     order; the same batches as in one process give the same results. The pool is closed by `close()`, on leaving
     a `with` block, when it is garbage-collected, or at interpreter exit.
 
