@@ -66,6 +66,7 @@ def _start_worker(config: GrammarScorerConfig) -> None:
 
 
 def _worker() -> GrammarScorer:
+    """This worker's scorer, or the exception that building it raised."""
     if _worker_error is not None:
         raise _worker_error
     return _worker_scorer
@@ -88,9 +89,9 @@ class ScorerPool:
     """A fixed number of worker processes scoring batches of texts with the pipeline of `config`.
 
     All workers are started, and their pipelines built and warmed up, when the pool is created, so the first
-    `score` call runs at full speed and a worker that cannot build its pipeline fails here. Results come back in input
-    order; the same batches as in one process give the same results. The pool is closed by `close()`, on leaving
-    a `with` block, when it is garbage-collected, or at interpreter exit.
+    `score` call runs at full speed and a worker that cannot build its pipeline fails here. Results come back in
+    input order; the same batches as in one process give the same results. The pool is closed by `close()`, on
+    leaving a `with` block, when it is garbage-collected, or at interpreter exit.
 
     Args:
         config (`GrammarScorerConfig`): what every worker builds its `GrammarScorer` from.
