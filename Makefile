@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.saga-installed
 DATA   ?= ../shared/data
 
-.PHONY: setup demo test lint bench nlp-model tiny-model nlp-eval scorer-eval clean
+.PHONY: setup demo test lint bench nlp-model acceptability-model tiny-model nlp-eval scorer-eval clean
 
 # torch first and pinned: the CPU wheel is 2.13.0; an unpinned `torch` would pull GBs of CUDA packages.
 $(BIN)/python:
@@ -33,10 +33,16 @@ bench: setup
 	$(BIN)/python -m bench
 
 # Retrain the bundled spaCy pipeline from the treebanks (15–30 minutes on 2 cores), install it in assets/, and
-# rebuild the scorer's tag n-gram model from the same training corpus.
+# rebuild the scorer's tag n-gram model from the same training corpus and its acceptability classifier, which
+# reads the new pipeline's parses.
 nlp-model: setup
 	$(BIN)/saga nlp train --data $(DATA) --out build/nlp --install
 	$(BIN)/saga scorer train-lm --corpus build/nlp/corpus --out assets/scorer/tag_ngram_v1.json
+	$(MAKE) acceptability-model
+
+# Retrain the scorer's acceptability classifier (about 35 minutes on 2 cores) into assets/scorer/.
+acceptability-model: setup
+	$(BIN)/saga scorer train-acceptability --data $(DATA) --n-process 2
 
 # Retrain the bundled tiny policy model (about 10 minutes on one core) into assets/.
 tiny-model: setup

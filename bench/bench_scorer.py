@@ -8,6 +8,9 @@ not distort; the two-process row can only be measured in wall time. Its warm-up 
 (`builders.scoring.pool`), which the measured call then reuses, as every later call of a long run does; starting
 the pool (each worker loads the pipeline) is a one-off cost of a few seconds and is not measured.
 
+The row with κ = 0 skips the acceptability classifier (`ScoreFormula.acceptability_weight`), so the table shows
+what the rules and the n-gram term cost and what the classifier adds.
+
 Goals (issue 3): scorer / bare `nlp.pipe` ≥ 0.90, two processes / one ≥ 1.7×, cached / cold ≥ 50×.
 """
 
@@ -22,12 +25,14 @@ from importlib.resources import files
 from pathlib import Path
 
 from builders import nlp as nlp_loader
-from builders.scoring import GrammarScorer, GrammarScorerConfig, ScoreCache
+from builders.scoring import GrammarScorer, GrammarScorerConfig, ScoreCache, ScoreFormula
 from builders.text.cleaning import paragraphs
 from builders.text.splitting import split_sentences
 
 DEFAULT_WIKI = files("assets") / "wiki_nb" / "norquad_wikipedia_nb.jsonl"
 WARM_UP_TEXTS = 50
+# The scorer with the acceptability classifier switched off: what the rules and the n-gram term cost alone.
+RULES_AND_NGRAM = ScoreFormula(acceptability_weight=0.0)
 
 
 def load_sentences(path: Path, limit: int) -> list[str]:
@@ -77,6 +82,9 @@ def main(argv: list[str] | None = None) -> list[tuple[str, float, str, str]]:
     bare = seconds(lambda: nlp.pipe(texts, batch_size=args.batch_size))
     naive = seconds(lambda: (nlp(text) for text in texts))
     one = seconds(lambda: scorer.score_batch(texts, batch_size=args.batch_size, n_process=1))
+    rules_scorer = GrammarScorer(GrammarScorerConfig(pipeline=args.pipeline, formula=RULES_AND_NGRAM))
+    list(rules_scorer.score_batch(texts[:WARM_UP_TEXTS]))
+    rules = seconds(lambda: rules_scorer.score_batch(texts, batch_size=args.batch_size, n_process=1))
     two = seconds(lambda: scorer.score_batch(texts, batch_size=args.batch_size, n_process=2))
     scorer.close()
     with tempfile.TemporaryDirectory() as folder:
@@ -92,6 +100,7 @@ def main(argv: list[str] | None = None) -> list[tuple[str, float, str, str]]:
     rows = [
         ("bare nlp.pipe (1 process)", n / bare[0], "1.00", ""),
         ("naive nlp(text) loop", n / naive[0], f"{ratio(bare, naive)} of bare", ""),
+        ("scorer without the classifier (κ = 0), 1 process", n / rules[0], f"{ratio(bare, rules)} of bare", ""),
         ("scorer, 1 process", n / one[0], f"{ratio(bare, one)} of bare", "≥ 0.90"),
         ("scorer, 2 processes", n / two[0], f"{one[0] / two[0]:.2f}× 1 process (wall)", "≥ 1.7×"),
         ("scorer + cache, cold", n / cold[0], f"{ratio(bare, cold)} of bare", ""),

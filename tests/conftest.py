@@ -6,11 +6,17 @@ folders mirroring the source tree (`tests/saga/`, `tests/builders/`) shadow the 
 Hub fixtures: `hub_server` starts the Hub-protocol test server (`tests/hub_server.py`) once per session; `hub`
 hands it to one test with empty state and fails the test if a client called a route the server does not know;
 `hub_env` points this process and any subprocess at it (temporary `HF_HOME`, sentinel token, no Xet).
+
+`acceptability_data` is a small stand-in for `../shared/data` (the fixture treebanks, a few news sentences) plus a
+one-article Wikipedia file, for training the acceptability classifier in seconds.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
+from pathlib import Path
 
 import pytest
 from huggingface_hub import constants
@@ -67,3 +73,22 @@ def hub_env(hub, tmp_path, monkeypatch) -> dict[str, str]:
     monkeypatch.setattr(constants, "HF_STORED_TOKENS_PATH", str(hf_home / "stored_tokens"))
     monkeypatch.setattr(constants, "AGENT_HARNESSES_PATH", str(hf_home / "agent_harnesses.json"))
     return dict(os.environ)
+
+
+@pytest.fixture
+def acceptability_data(tmp_path) -> tuple[Path, Path]:
+    """(data folder, Wikipedia JSONL): the news file holds a duplicate, a held-out sentence and a two-word line."""
+    root = tmp_path / "data"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "treebank", root)
+    (root / "news_nb").mkdir()
+    news = [
+        "Billettene er kraftig redusert siden forrige sesong.",
+        "Billettene er kraftig redusert siden forrige sesong.",
+        "En uvirkelig sommer.",
+        "For kort.",
+    ]
+    (root / "news_nb" / "npk_cc0_bokmaal_sentences.txt").write_text("\n".join(news) + "\n", encoding="utf-8")
+    wiki = tmp_path / "wiki.jsonl"
+    article = {"id": "1", "title": "Bergen", "text": "Bergen er en by på Vestlandet. Byen ble grunnlagt i 1070."}
+    wiki.write_text(json.dumps(article, ensure_ascii=False) + "\n", encoding="utf-8")
+    return root, wiki

@@ -1,8 +1,9 @@
 """The `saga_grammar_scorer` pipeline component: runs a rule set on each parsed `Doc` and stores the score.
 
-It runs inside `nlp.pipe`, so with `n_process > 1` the rules run in the worker processes next to the parser. The
-result is stored as a plain dict (`doc._.saga_result`, the `ScoreResult.to_dict` form) because spaCy ships worker
-docs back as bytes and only msgpack-safe user data survives the trip.
+In `nlp.pipe` it scores a batch at a time, so the acceptability classifier reads the sentences of a whole batch in
+one forward pass. The result is stored as a plain dict (`doc._.saga_result`, the `ScoreResult.to_dict` form): that
+is what the scorer's worker processes send back (`builders.scoring.pool`), and the only kind of user data that
+survives spaCy's own `n_process` transfer of docs as bytes.
 
 Example:
     ```python
@@ -17,17 +18,20 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, replace
 from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.util import minibatch
 
+from builders.scoring.acceptability import AcceptabilityClassifier, load_classifier, token_features
 from builders.scoring.errors import ScorerConfigError
 from builders.scoring.formula import ScoreFormula
 from builders.scoring.results import ScoreResult
 from builders.scoring.rules import PARSE_SUCCESS_RULES, RuleSet
-from builders.scoring.rules.annotation import sentences, tokens
+from builders.scoring.rules.annotation import Sentence, sentences, tokens
 from builders.scoring.sequence_model import TagNgramModel, load_model, sentence_symbols
 
 COMPONENT_NAME = "saga_grammar_scorer"
@@ -47,10 +51,17 @@ class GrammarScorerComponent:
         weights (`dict[str, float]`): per-rule weight overrides; keys must be rule ids of `rules`.
         formula (`ScoreFormula`): the parameters mapping violations to a score.
         sequence_model (`TagNgramModel`): the tag n-gram model behind the improbability term.
+        acceptability (`AcceptabilityClassifier`): the classifier behind the unacceptability term (not run when
+            the formula's `acceptability_weight` is 0).
     """
 
     def __init__(
-        self, rules: RuleSet, weights: dict[str, float], formula: ScoreFormula, sequence_model: TagNgramModel
+        self,
+        rules: RuleSet,
+        weights: dict[str, float],
+        formula: ScoreFormula,
+        sequence_model: TagNgramModel,
+        acceptability: AcceptabilityClassifier,
     ):
         unknown = sorted(set(weights) - set(rules.rules))
         if unknown:
@@ -65,16 +76,46 @@ class GrammarScorerComponent:
         self.weights = {**rules.weights, **weights}
         self.formula = formula
         self.sequence_model = sequence_model
+        self.acceptability = acceptability
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.saga_result = self.score_doc(doc).to_dict()
-        return doc
+        return next(self.pipe([doc]))
 
-    def score_doc(self, doc: Doc) -> ScoreResult:
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterator[Doc]:
+        """Score docs a batch at a time (spaCy's `nlp.pipe` calls this), setting `doc._.saga_result`.
+
+        Args:
+            docs (`Iterable[Doc]`): parsed docs.
+            batch_size (`int`, *optional*, defaults to 64): docs per classifier forward pass.
+        """
+        for batch in minibatch(docs, batch_size):
+            for doc, probabilities in zip(batch, self.sentence_acceptability(batch), strict=True):
+                doc._.saga_result = self.score_doc(doc, probabilities).to_dict()
+                yield doc
+
+    def sentence_acceptability(self, docs: list[Doc]) -> list[list[float]]:
+        """P(corrupted) of each worded sentence of each doc, from one classifier call; zeros when its weight is 0.
+
+        Args:
+            docs (`list[Doc]`): parsed docs.
+        """
+        per_doc = [_worded(doc) for doc in docs]
+        if not self.formula.acceptability_weight:
+            return [[0.0] * len(worded) for worded in per_doc]
+        flat = self.acceptability.predict_features([token_features(s.tokens) for worded in per_doc for s in worded])
+        result, start = [], 0
+        for worded in per_doc:
+            result.append(flat[start : start + len(worded)])
+            start += len(worded)
+        return result
+
+    def score_doc(self, doc: Doc, acceptability: list[float] | None = None) -> ScoreResult:
         """Run the rules on a parsed `doc` and return its `ScoreResult`.
 
         Args:
             doc (`Doc`): a `Doc` with POS, MORPH, LEMMA and DEP annotation.
+            acceptability (`list[float]`, *optional*): P(corrupted) of its worded sentences, when already computed
+                for a batch (see `sentence_acceptability`).
         """
         words = [t.lower_ for t in tokens(doc) if not t.is_punct and not t.is_space]
         if not words:
@@ -84,11 +125,16 @@ class GrammarScorerComponent:
             for rule_id, rule in self.rules.rules.items()
             for violation in rule(doc)
         ]
-        worded = [sent for sent in sentences(doc) if any(not t.is_punct and not t.is_space for t in sent)]
+        worded = _worded(doc)
         improbability = sum(
             self.sequence_model.improbability(sentence_symbols(sent), self.formula.sequence_span) for sent in worded
         ) / max(1, len(worded))
-        terms = self.formula.combine(sum(v.weight for v in violations), len(worded), words, improbability)
+        if acceptability is None:
+            acceptability = self.sentence_acceptability([doc])[0]
+        unacceptability = self.acceptability.unacceptability(acceptability)
+        terms = self.formula.combine(
+            sum(v.weight for v in violations), len(worded), words, improbability, unacceptability
+        )
         return ScoreResult(
             score=terms.score,
             parse_success=not any(v.rule_id in PARSE_SUCCESS_RULES for v in violations),
@@ -97,15 +143,22 @@ class GrammarScorerComponent:
             mattr=terms.mattr,
             repetition=terms.repetition,
             improbability=terms.improbability,
+            unacceptability=terms.unacceptability,
             n_sentences=len(worded),
             n_words=len(words),
         )
+
+
+def _worded(doc: Doc) -> list[Sentence]:
+    """The sentences of `doc` with at least one word (punctuation and whitespace are not words)."""
+    return [sent for sent in sentences(doc) if any(not t.is_punct and not t.is_space for t in sent)]
 
 
 DEFAULT_CONFIG: dict[str, Any] = {
     "rules": {"@misc": DEFAULT_RULES},
     "weights": {},
     "sequence_model": None,
+    "acceptability_model": None,
     **asdict(ScoreFormula()),
 }
 
@@ -124,7 +177,9 @@ def make_grammar_scorer(
     repetition_ngram: int,
     sequence_weight: float,
     sequence_span: float,
+    acceptability_weight: float,
     sequence_model: str | None,
+    acceptability_model: str | None,
 ) -> GrammarScorerComponent:
     """spaCy factory of `GrammarScorerComponent`; the rule set is referenced by registry name in the config.
 
@@ -141,8 +196,11 @@ def make_grammar_scorer(
         repetition_ngram (`int`): see `ScoreFormula`.
         sequence_weight (`float`): see `ScoreFormula`.
         sequence_span (`float`): see `ScoreFormula`.
+        acceptability_weight (`float`): see `ScoreFormula`.
         sequence_model (`str`, *optional*): a tag n-gram model file (`saga scorer train-lm`); `None` for the bundled
             `assets/scorer/tag_ngram_v1.json`.
+        acceptability_model (`str`, *optional*): an acceptability classifier file (`saga scorer
+            train-acceptability`); `None` for the bundled `assets/scorer/acceptability_v1.safetensors`.
     """
     try:
         formula = ScoreFormula(
@@ -154,7 +212,10 @@ def make_grammar_scorer(
             repetition_ngram,
             sequence_weight,
             sequence_span,
+            acceptability_weight,
         )
     except ValueError as err:
         raise ScorerConfigError(f"invalid {name} config: {err}") from err
-    return GrammarScorerComponent(rules, dict(weights), formula, load_model(sequence_model))
+    return GrammarScorerComponent(
+        rules, dict(weights), formula, load_model(sequence_model), load_classifier(acceptability_model)
+    )

@@ -12,12 +12,14 @@ import json
 from dataclasses import asdict
 from importlib.metadata import version
 
+from builders.scoring.acceptability import BUNDLED_CLASSIFIER
 from builders.scoring.formula import ScoreFormula
 from builders.scoring.lexicon import lexicon_version
 from builders.scoring.sequence_model import BUNDLED_MODEL, file_sha256
 
 # 1.1.0: the tag-sequence improbability term (`builders.scoring.sequence_model`) joined the formula.
-SCORER_VERSION = "1.1.0"
+# 1.2.0: the acceptability classifier's unacceptability term (`builders.scoring.acceptability`) joined the formula.
+SCORER_VERSION = "1.2.0"
 
 
 def scorer_fingerprint(
@@ -27,6 +29,7 @@ def scorer_fingerprint(
     max_chars: int,
     pipeline: str,
     sequence_model: str | None = None,
+    acceptability_model: str | None = None,
 ) -> str:
     """`saga-scorer-<version>+<rule set>+<hash of weights, formula, limits, models, lexicon, detector>+<pipeline>`.
 
@@ -38,11 +41,13 @@ def scorer_fingerprint(
         pipeline (`str`): `builders.nlp.pipeline_fingerprint` of the parsing pipeline (name, version, weights).
         sequence_model (`str`, *optional*): sha256 of the tag n-gram model file; defaults to that of the bundled
             `assets/scorer/tag_ngram_v1.json`.
+        acceptability_model (`str`, *optional*): sha256 of the acceptability classifier file; defaults to that of
+            the bundled `assets/scorer/acceptability_v1.safetensors`.
 
     Example:
         ```python
         >>> fp = scorer_fingerprint("saga.rules.v1", {"missing_finite_verb": 1.5}, ScoreFormula(), 100_000, "nb_x")
-        >>> fp.startswith("saga-scorer-1.1.0+saga.rules.v1+")
+        >>> fp.startswith("saga-scorer-1.2.0+saga.rules.v1+")
         True
         ```
     """
@@ -51,6 +56,7 @@ def scorer_fingerprint(
         "formula": asdict(formula),
         "max_chars": max_chars,
         "sequence_model": sequence_model or file_sha256(BUNDLED_MODEL),
+        "acceptability_model": acceptability_model or file_sha256(BUNDLED_CLASSIFIER),
         "lexicon": lexicon_version(),
         "language_detector": f"lingua-language-detector-{version('lingua-language-detector')}",
         "spacy": version("spacy"),

@@ -24,6 +24,7 @@ class ScoreResult:
         mattr (`float`, *optional*): the text's MATTR in [0, 1].
         repetition (`float`, *optional*): the repeated n-gram share in [0, 1].
         improbability (`float`, *optional*): the tag-sequence improbability term I in [0, 1].
+        unacceptability (`float`, *optional*): the acceptability classifier's term U in [0, 1].
         n_sentences (`int`, *optional*): sentences with at least one word.
         n_words (`int`, *optional*): words (tokens that are not punctuation or space).
         reason (`str`, *optional*): why the text was not parsed (one of `REJECT_REASONS`), else `None`.
@@ -36,6 +37,7 @@ class ScoreResult:
     mattr: float = 0.0
     repetition: float = 0.0
     improbability: float = 0.0
+    unacceptability: float = 0.0
     n_sentences: int = 0
     n_words: int = 0
     reason: str | None = None
@@ -61,6 +63,7 @@ class ScoreResult:
             "mattr": self.mattr,
             "repetition": self.repetition,
             "improbability": self.improbability,
+            "unacceptability": self.unacceptability,
             "n_sentences": self.n_sentences,
             "n_words": self.n_words,
             "reason": self.reason,
@@ -81,6 +84,7 @@ class ScoreResult:
             mattr=float(data["mattr"]),
             repetition=float(data["repetition"]),
             improbability=float(data["improbability"]),
+            unacceptability=float(data["unacceptability"]),
             n_sentences=int(data["n_sentences"]),
             n_words=int(data["n_words"]),
             reason=data["reason"],

@@ -16,6 +16,7 @@ from spacy.util import minibatch, registry
 
 from builders import nlp as nlp_loader
 from builders.scoring import segmentation
+from builders.scoring.acceptability import BUNDLED_CLASSIFIER
 from builders.scoring.cache import ScoreCache, text_key
 from builders.scoring.component import COMPONENT_NAME, DEFAULT_RULES
 from builders.scoring.errors import ScorerConfigError
@@ -42,6 +43,9 @@ class GrammarScorerConfig:
             λ = 0.5, k = 6).
         sequence_model (`str`, *optional*): tag n-gram model file for the improbability term (written by
             `saga scorer train-lm`); defaults to the bundled `assets/scorer/tag_ngram_v1.json`.
+        acceptability_model (`str`, *optional*): acceptability classifier file for the unacceptability term
+            (written by `saga scorer train-acceptability`); defaults to the bundled
+            `assets/scorer/acceptability_v1.safetensors`.
         max_chars (`int`, *optional*, defaults to 100000): longer texts are rejected (score -1, reason
             `too_long`) rather than parsed; a reward model sees short completions, and spaCy's memory grows with
             document length.
@@ -59,6 +63,7 @@ class GrammarScorerConfig:
     weights: dict[str, float] = field(default_factory=dict)
     formula: ScoreFormula = field(default_factory=ScoreFormula)
     sequence_model: str | None = None
+    acceptability_model: str | None = None
     max_chars: int = 100_000
 
     def __post_init__(self):
@@ -67,6 +72,11 @@ class GrammarScorerConfig:
         if self.sequence_model is not None and not Path(self.sequence_model).is_file():
             raise ScorerConfigError(
                 f"sequence model {self.sequence_model}: no such file", hint="build one with `saga scorer train-lm`"
+            )
+        if self.acceptability_model is not None and not Path(self.acceptability_model).is_file():
+            raise ScorerConfigError(
+                f"acceptability model {self.acceptability_model}: no such file",
+                hint="build one with `saga scorer train-acceptability`",
             )
         rule_set = self.rule_set()
         unknown = sorted(set(self.weights) - set(rule_set.rules))
@@ -92,6 +102,7 @@ class GrammarScorerConfig:
             "rules": {"@misc": self.rules},
             "weights": dict(self.weights),
             "sequence_model": self.sequence_model,
+            "acceptability_model": self.acceptability_model,
             **asdict(self.formula),
         }
 
@@ -134,6 +145,7 @@ class GrammarScorer:
             self.config.max_chars,
             pipeline_fingerprint,
             file_sha256(self.config.sequence_model or BUNDLED_MODEL),
+            file_sha256(self.config.acceptability_model or BUNDLED_CLASSIFIER),
         )
 
     def check_input(self, text: object) -> str | None:

@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 
 from builders.scoring import COMPONENT_NAME, GrammarScorer, GrammarScorerConfig, ScoreCache
+from builders.scoring.acceptability import BUNDLED_CLASSIFIER
+from builders.scoring.acceptability_training import AcceptabilityTrainingConfig, train_acceptability
 from builders.scoring.evaluation import evaluate_heldout, format_table, rows_as_dicts
 from builders.scoring.inputs import iter_lines, iter_parquet_column
 from builders.scoring.sequence_model import BUNDLED_MODEL, TagNgramModel, docbin_sequences, file_sha256
@@ -29,6 +31,18 @@ SCORER_EXAMPLES = """examples:
   saga scorer eval --heldout my_sentences.conllu --n-process 2
   saga scorer info                         # fingerprint, formula and rule weights
   saga scorer train-lm --corpus build/nlp/corpus --out assets/scorer/tag_ngram_v1.json
+  saga scorer train-acceptability --data ../shared/data
+"""
+
+TRAIN_ACCEPTABILITY_EXAMPLES = """examples:
+  saga scorer train-acceptability --data ../shared/data --n-process 2
+  saga scorer train-acceptability --data ../shared/data --out build/acceptability.safetensors --epochs 3
+  saga scorer eval                         # AUROC with the bundled (or a rebuilt) classifier
+
+Parses correct Bokmål sentences (NDT train, UD dev and trainable UD test, the CC0 news sentences, the bundled
+Wikipedia sample; never the held-out sentences) and one deletion and one swap of each, trains the BiLSTM
+acceptability classifier of the formula's acceptability term and writes it as one safetensors file. The parsed
+examples are kept in --work-dir per pipeline fingerprint. Same data + settings + seed → the same weights on CPU.
 """
 
 TRAIN_LM_EXAMPLES = """examples:
@@ -95,13 +109,45 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     train_lm.add_argument("--out", type=Path, default=Path(str(BUNDLED_MODEL)), metavar="FILE", help="model JSON")
     train_lm.add_argument("--order", type=int, default=4, help="n-gram order (default 4)")
     train_lm.set_defaults(func=run_train_lm)
+    train_acceptability = sub.add_parser(
+        "train-acceptability",
+        help="train the acceptability classifier of the acceptability term on corrupted treebank sentences",
+        epilog=TRAIN_ACCEPTABILITY_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    train_acceptability.add_argument(
+        "--data", type=Path, required=True, metavar="DIR", help="folder with ndt_nob/, ud_nb/, news_nb/"
+    )
+    train_acceptability.add_argument(
+        "--out", type=Path, default=Path(str(BUNDLED_CLASSIFIER)), metavar="FILE", help="safetensors file to write"
+    )
+    train_acceptability.add_argument(
+        "--work-dir", type=Path, default=Path("build/acceptability"), metavar="DIR", help="parsed examples cache"
+    )
+    train_acceptability.add_argument("--pipeline", default="nb_saga_sm", help="spaCy pipeline the scorer parses with")
+    train_acceptability.add_argument(
+        "--wiki", type=Path, metavar="FILE", help="Wikipedia articles as JSONL (default: the bundled sample)"
+    )
+    train_acceptability.add_argument("--epochs", type=int, default=AcceptabilityTrainingConfig.epochs)
+    train_acceptability.add_argument("--seed", type=int, default=AcceptabilityTrainingConfig.seed)
+    train_acceptability.add_argument("--n-process", type=int, default=1, help="parsing processes")
+    train_acceptability.set_defaults(func=run_train_acceptability)
 
 
 def _add_scorer_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--pipeline", default="nb_saga_sm", help="spaCy pipeline: bundled name, package or folder")
     parser.add_argument("--sequence-model", metavar="FILE", help="tag n-gram model (default: the bundled one)")
+    parser.add_argument(
+        "--acceptability-model", metavar="FILE", help="acceptability classifier (default: the bundled one)"
+    )
     parser.add_argument("--batch-size", type=int, default=64, help="texts per nlp.pipe batch and cache commit")
     parser.add_argument("--n-process", type=int, default=1, help="parser worker processes")
+
+
+def _scorer_config(args: argparse.Namespace) -> GrammarScorerConfig:
+    return GrammarScorerConfig(
+        args.pipeline, sequence_model=args.sequence_model, acceptability_model=args.acceptability_model
+    )
 
 
 def run_score(args: argparse.Namespace) -> int:
@@ -115,7 +161,7 @@ def run_score(args: argparse.Namespace) -> int:
         if path is not None and not path.is_file():
             raise InputDataError(f"{path}: no such file", hint="pass a text file, '-' for stdin, or --parquet FILE")
     cache = ScoreCache(args.cache) if args.cache else None
-    scorer = GrammarScorer(GrammarScorerConfig(args.pipeline, sequence_model=args.sequence_model), cache=cache)
+    scorer = GrammarScorer(_scorer_config(args), cache=cache)
     print(f"scorer: {scorer.fingerprint}", file=sys.stderr)
     try:
         if args.parquet is not None:
@@ -137,7 +183,7 @@ def _write_results(scorer: GrammarScorer, texts, args: argparse.Namespace) -> No
 
 
 def run_eval(args: argparse.Namespace) -> int:
-    scorer = GrammarScorer(GrammarScorerConfig(args.pipeline, sequence_model=args.sequence_model))
+    scorer = GrammarScorer(_scorer_config(args))
     rows = evaluate_heldout(scorer, args.heldout, args.seed, args.batch_size, args.n_process)
     if args.json:
         print(json.dumps({"fingerprint": scorer.fingerprint, "seed": args.seed, "rows": rows_as_dicts(rows)}))
@@ -158,10 +204,17 @@ def run_info(args: argparse.Namespace) -> int:
     for rule_id, rule in rule_set.rules.items():
         summary = " ".join((rule.__doc__ or "").split("\n\n")[0].split())
         print(f"| {rule_id} | {rule_set.weights[rule_id]} | {summary} |")
-    model = scorer.nlp.get_pipe(COMPONENT_NAME).sequence_model
+    component = scorer.nlp.get_pipe(COMPONENT_NAME)
+    model, classifier = component.sequence_model, component.acceptability
     print(
         f"\nimprobability term: weight {config.formula.sequence_weight}, span {config.formula.sequence_span}; "
         f"order-{model.order} tag n-gram model, reference SLOR {model.reference}, spread {model.spread}"
+    )
+    training = classifier.training
+    print(
+        f"unacceptability term: weight {config.formula.acceptability_weight}; BiLSTM acceptability classifier, "
+        f"reference P {classifier.reference}, {training.get('train_examples')} training examples, "
+        f"dev AUROC {training.get('best_dev_auroc')}"
     )
     return 0
 
@@ -185,4 +238,14 @@ def run_train_lm(args: argparse.Namespace) -> int:
             }
         )
     )
+    return 0
+
+
+def run_train_acceptability(args: argparse.Namespace) -> int:
+    config = AcceptabilityTrainingConfig(epochs=args.epochs, seed=args.seed)
+    report = train_acceptability(
+        args.data, args.out, config, args.work_dir, args.pipeline, args.n_process, args.wiki
+    )
+    summary = {key: report[key] for key in ("train_examples", "dev_examples", "best_dev_auroc", "reference")}
+    print(json.dumps({"out": str(args.out), **summary, "sha256": file_sha256(args.out)}))
     return 0

@@ -74,6 +74,7 @@ def test_scorer_info_lists_rules_and_weights(capsys):
     code, out, _ = run(capsys, "scorer", "info")
     assert code == 0 and out.startswith("fingerprint: saga-scorer-")
     assert "| missing_finite_verb | 1.5 |" in out
+    assert "unacceptability term: weight 1.5; BiLSTM acceptability classifier, reference P 0." in out
 
 
 def test_help_shows_examples():
@@ -118,3 +119,24 @@ def write_lines(tmp_path):
     path = tmp_path / "one.txt"
     path.write_text("Huset er stort.\n", encoding="utf-8")
     return path
+
+
+def test_scorer_train_acceptability_writes_a_model_the_scorer_uses(acceptability_data, tmp_path, capsys):
+    data, wiki = acceptability_data
+    out = tmp_path / "acceptability.safetensors"
+    argv = ["scorer", "train-acceptability", "--data", str(data), "--wiki", str(wiki), "--out", str(out)]
+    argv += ["--work-dir", str(tmp_path / "work"), "--epochs", "1"]
+    code, stdout, _ = run(capsys, *argv)
+    summary = json.loads(stdout)
+    assert code == 0 and out.is_file() and summary["out"] == str(out)
+    assert summary["train_examples"] > 0 and summary["dev_examples"] > 0 and 0 <= summary["reference"] <= 1
+    first = out.read_bytes()
+    assert run(capsys, *argv)[0] == 0  # the parsed examples come from the work folder the second time
+    assert out.read_bytes() == first
+    code, stdout, err = run(capsys, "score", "--acceptability-model", str(out), str(write_lines(tmp_path)))
+    assert code == 0 and "unacceptability" in json.loads(stdout) and "scorer: saga-scorer-1.2.0" in err
+
+
+def test_scorer_train_acceptability_without_data_is_a_clear_error(tmp_path, capsys):
+    code, _, err = run(capsys, "scorer", "train-acceptability", "--data", str(tmp_path), "--out", str(tmp_path / "m"))
+    assert code == 1 and "acceptability training source missing" in err and "--data ../shared/data" in err

@@ -128,7 +128,8 @@ def tables(doc: Doc) -> DocTables:
     # Sentence boundaries from the SENT_START array rather than `doc.sents`, which creates every token again.
     starts = [i for i, flag in enumerate(flags) if flag == 1 or i == 0]
     sentences, sentence_of = [], []
-    for number, (start, end) in enumerate(zip(starts, [*starts[1:], len(toks)], strict=True)):
+    ends = [*starts[1:], len(toks)] if starts else []  # an empty doc has no sentence
+    for number, (start, end) in enumerate(zip(starts, ends, strict=True)):
         members = toks[start:end]
         root = next((t for t in members if not offsets[t.i]), members[0])
         sentences.append(Sentence(start, end, members, root))

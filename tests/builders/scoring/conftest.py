@@ -63,3 +63,11 @@ def ud():
 def scorer() -> GrammarScorer:
     """The real scorer over the bundled pipeline (loaded once: about two seconds)."""
     return GrammarScorer()
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    """The bundled parsing pipeline without the scoring components (shared, so never add pipes to it)."""
+    from builders import nlp as nlp_loader
+
+    return nlp_loader.load("nb_saga_sm")

@@ -128,7 +128,8 @@ def test_config_validation(kwargs, message):
         GrammarScorerConfig(**kwargs)
 
 
-# Corruptions no rule sees (the parser finds a plausible analysis), taken by the improbability term alone.
+# Corruptions no rule sees (the parser finds a plausible analysis), taken by the improbability and
+# unacceptability terms alone.
 UNSEEN_BY_RULES = [
     ("Vi kjøpte en ny bil i fjor.", "Vi kjøpte en bil ny i fjor."),
     ("Hun har bodd i Oslo i mange år.", "Hun har i bodd Oslo i mange år."),
@@ -141,10 +142,12 @@ def test_improbable_tag_sequence_lowers_the_score_without_a_rule(scorer, right, 
     good, bad = scorer.score(right), scorer.score(wrong)
     assert good.violations == [] and bad.violations == []
     assert bad.improbability > good.improbability
+    assert bad.unacceptability > good.unacceptability
     assert bad.score < good.score
 
 
-def test_improbability_weight_zero_gives_the_rules_only_score():
-    rules_only = GrammarScorer(GrammarScorerConfig(formula=ScoreFormula(sequence_weight=0.0)))
+def test_zero_weights_give_the_rules_only_score():
+    formula = ScoreFormula(sequence_weight=0.0, acceptability_weight=0.0)
+    rules_only = GrammarScorer(GrammarScorerConfig(formula=formula))
     result = rules_only.score("Vi kjøpte en bil ny i fjor.")
-    assert result.improbability > 0 and result.score == 1.0
+    assert result.improbability > 0 and result.unacceptability == 0.0 and result.score == 1.0

@@ -1,0 +1,288 @@
+"""A learned acceptability signal: P(a sentence was corrupted) from its words and its parse.
+
+Why: a deleted or swapped word usually breaks no rule the parser can see, and the tag n-gram term (`I`) only sees
+tag sequences. This classifier reads each token's lower-cased form, its suffix, its predicted UPOS + morphology,
+its dependency relation, the direction and distance of its head and its capitalisation, runs a two-layer BiLSTM
+over the sentence and max-pools it into one logit, so it can notice that "bor Oslo" lacks a preposition or that
+"han spiste" stands in the wrong order after a fronted adverbial. It is trained on correct sentences against
+ScaLA-style corruptions of them (`builders.scoring.acceptability_data`, `saga scorer train-acceptability`),
+never on the held-out sentences `saga scorer eval` reports.
+
+The model ships as one safetensors file (`assets/scorer/acceptability_v1.safetensors`): float16 weights plus, in
+the file's metadata, the architecture and the vocabularies, so nothing is pickled. Its sha256 is part of the scorer
+fingerprint.
+
+Example:
+    ```python
+    >>> from builders import nlp
+    >>> classifier = load_classifier()
+    >>> pipeline = nlp.load("nb_saga_sm")
+    >>> correct, broken = classifier.predict([pipeline("Han bor i Oslo."), pipeline("Han bor Oslo.")])
+    >>> correct < broken
+    True
+    ```
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from importlib.resources import files
+from pathlib import Path
+
+import torch
+from safetensors import safe_open
+from safetensors.torch import load_file, save_file
+from spacy.tokens import Doc, Span, Token
+from torch import nn
+
+from builders.scoring.errors import ScorerConfigError
+
+FORMAT = "saga-acceptability-v1"
+BUNDLED_CLASSIFIER = files("assets") / "scorer" / "acceptability_v1.safetensors"
+FIELDS = ("word", "suffix", "tag", "dep", "head", "shape")
+PAD, UNK = 0, 1
+SPECIALS = ("<pad>", "<unk>")
+MAX_TOKENS = 128
+REFERENCE_PERCENTILE = 50
+
+
+def _head_bucket(offset: int) -> str:
+    if offset == 0:
+        return "root"
+    size = abs(offset)
+    bucket = "1" if size == 1 else "2" if size == 2 else "3-4" if size <= 4 else "5-8" if size <= 8 else "9+"
+    return ("+" if offset > 0 else "-") + bucket
+
+
+def _shape(text: str, first: bool) -> str:
+    case = "lower" if text.islower() else "title" if text.istitle() else "upper" if text.isupper() else "other"
+    return f"{'first' if first else 'inner'}:{case}"
+
+
+def token_features(tokens: Iterable[Token]) -> dict[str, list[str]]:
+    """The classifier's input for one sentence (or a whole one-sentence `Doc`): a list of strings per field.
+
+    Args:
+        tokens (`Iterable[Token]`): the parsed tokens of one sentence (a `Doc`, a `Span` or a tuple; POS, MORPH,
+            DEP); whitespace tokens are left out, and a sentence longer than `MAX_TOKENS` is cut there.
+    """
+    words = [t for t in tokens if not t.is_space][:MAX_TOKENS]
+    start = words[0].i if words else 0
+    return {
+        "word": [t.lower_ for t in words],
+        "suffix": [t.lower_[-3:] for t in words],
+        "tag": [f"{t.pos_}|{t.morph}" for t in words],
+        "dep": [t.dep_ for t in words],
+        "head": [_head_bucket(t.head.i - t.i) for t in words],
+        "shape": [_shape(t.text, t.i == start) for t in words],
+    }
+
+
+@dataclass(frozen=True)
+class AcceptabilityArchitecture:
+    """The network's sizes.
+
+    Args:
+        dims (`dict[str, int]`): embedding size per field of `FIELDS`.
+        hidden (`int`): LSTM hidden size per direction.
+        layers (`int`): stacked BiLSTM layers.
+        dropout (`float`): dropout on embeddings and between layers during training.
+    """
+
+    dims: dict[str, int]
+    hidden: int = 128
+    layers: int = 2
+    dropout: float = 0.3
+
+
+class AcceptabilityNet(nn.Module):
+    """Embeddings per field → BiLSTM → max and mean pooling over tokens → one logit (corrupted vs correct).
+
+    Args:
+        vocab_sizes (`dict[str, int]`): vocabulary size per field (specials included).
+        architecture (`AcceptabilityArchitecture`): the sizes.
+    """
+
+    def __init__(self, vocab_sizes: dict[str, int], architecture: AcceptabilityArchitecture):
+        super().__init__()
+        self.embeddings = nn.ModuleDict(
+            {name: nn.Embedding(vocab_sizes[name], architecture.dims[name], padding_idx=PAD) for name in FIELDS}
+        )
+        width = sum(architecture.dims[name] for name in FIELDS)
+        self.dropout = nn.Dropout(architecture.dropout)
+        self.encoder = nn.LSTM(
+            width,
+            architecture.hidden,
+            num_layers=architecture.layers,
+            dropout=architecture.dropout if architecture.layers > 1 else 0.0,
+            bidirectional=True,
+            batch_first=True,
+        )
+        self.head = nn.Sequential(nn.Linear(4 * architecture.hidden, architecture.hidden), nn.Tanh())
+        self.out = nn.Linear(architecture.hidden, 1)
+
+    def forward(self, ids: dict[str, torch.Tensor], lengths: torch.Tensor) -> torch.Tensor:
+        """Logits of shape `(batch,)` for padded id tensors of shape `(batch, tokens)` and true `lengths`."""
+        embedded = self.dropout(torch.cat([self.embeddings[name](ids[name]) for name in FIELDS], dim=-1))
+        packed = nn.utils.rnn.pack_padded_sequence(embedded, lengths.cpu(), batch_first=True, enforce_sorted=False)
+        encoded, _ = self.encoder(packed)
+        states, _ = nn.utils.rnn.pad_packed_sequence(encoded, batch_first=True, total_length=embedded.shape[1])
+        mask = (torch.arange(states.shape[1])[None, :] < lengths[:, None]).unsqueeze(-1)
+        maximum = states.masked_fill(~mask, float("-inf")).max(dim=1).values
+        mean = (states * mask).sum(dim=1) / lengths[:, None].clamp(min=1)
+        return self.out(self.dropout(self.head(torch.cat([maximum, mean], dim=-1)))).squeeze(-1)
+
+
+class AcceptabilityClassifier:
+    """The trained network with its vocabularies: parsed sentences → P(corrupted) in [0, 1].
+
+    Args:
+        vocab (`dict[str, list[str]]`): the strings of each field, index = id (`SPECIALS` first).
+        architecture (`AcceptabilityArchitecture`): the network's sizes.
+        net (`AcceptabilityNet`, *optional*): trained weights; a fresh network when omitted (training).
+        reference (`float`, *optional*, defaults to 0.5): P(corrupted) from which the formula's penalty starts;
+            set by `calibrate`.
+        training (`dict`, *optional*): the training report, kept in the file's metadata.
+    """
+
+    def __init__(
+        self,
+        vocab: dict[str, list[str]],
+        architecture: AcceptabilityArchitecture,
+        net: AcceptabilityNet | None = None,
+        reference: float = 0.5,
+        training: dict | None = None,
+    ):
+        missing = [name for name in FIELDS if name not in vocab or list(vocab[name][:2]) != list(SPECIALS)]
+        if missing:
+            raise ScorerConfigError(f"acceptability vocabularies missing or malformed for fields {missing}")
+        self.vocab = vocab
+        self.index = {name: {s: i for i, s in enumerate(strings)} for name, strings in vocab.items()}
+        self.architecture = architecture
+        self.net = net or AcceptabilityNet({name: len(strings) for name, strings in vocab.items()}, architecture)
+        self.net.eval()
+        self.reference = reference
+        self.training = training or {}
+
+    def encode(self, batch: Sequence[dict[str, list[str]]]) -> tuple[dict[str, torch.Tensor], torch.Tensor]:
+        """Padded id tensors and lengths for a batch of `token_features` (unknown strings → `<unk>`).
+
+        Args:
+            batch (`Sequence[dict[str, list[str]]]`): features of each sentence (at least one token each).
+        """
+        lengths = torch.tensor([max(1, len(features["word"])) for features in batch])
+        width = int(lengths.max()) if len(batch) else 1
+        ids = {}
+        for name in FIELDS:
+            lookup = self.index[name]
+            rows = [[lookup.get(s, UNK) for s in features[name]] for features in batch]
+            ids[name] = torch.tensor([row + [PAD] * (width - len(row)) for row in rows], dtype=torch.long)
+        return ids, lengths
+
+    @torch.inference_mode()
+    def predict_features(self, batch: Sequence[dict[str, list[str]]]) -> list[float]:
+        """P(corrupted) for each sentence's `token_features`, rounded to 6 decimals so scores stay reproducible.
+
+        Args:
+            batch (`Sequence[dict[str, list[str]]]`): the sentences' features.
+        """
+        if not batch:
+            return []
+        ids, lengths = self.encode(batch)
+        return [round(p, 6) for p in torch.sigmoid(self.net(ids, lengths)).tolist()]
+
+    def predict(self, sentences: Iterable[Doc | Span]) -> list[float]:
+        """P(corrupted) for parsed sentences.
+
+        Args:
+            sentences (`Iterable[Doc | Span]`): parsed sentences (POS, MORPH, DEP).
+        """
+        return self.predict_features([token_features(s) for s in sentences])
+
+    def unacceptability(self, probabilities: Sequence[float]) -> float:
+        """U of the score formula: the mean over sentences of P(corrupted) above `reference`, rescaled to [0, 1].
+
+        Args:
+            probabilities (`Sequence[float]`): P(corrupted) of each sentence of a text (0 for none).
+
+        Example:
+            ```python
+            >>> classifier = load_classifier()
+            >>> classifier.unacceptability([classifier.reference]), classifier.unacceptability([1.0])
+            (0.0, 1.0)
+            ```
+        """
+        if not probabilities:
+            return 0.0
+        scale = 1.0 - self.reference
+        return sum(min(1.0, max(0.0, (p - self.reference) / scale)) for p in probabilities) / len(probabilities)
+
+    def calibrate(self, correct: Sequence[dict[str, list[str]]]) -> float:
+        """Set `reference` to the `REFERENCE_PERCENTILE`th percentile of P(corrupted) over correct sentences.
+
+        Args:
+            correct (`Sequence[dict[str, list[str]]]`): `token_features` of correct sentences the model was not
+                trained on (the dev split).
+        """
+        scores = sorted(self.predict_features(correct))
+        self.reference = scores[round(REFERENCE_PERCENTILE / 100 * (len(scores) - 1))]
+        return self.reference
+
+    def save(self, path: str | Path) -> Path:
+        """Write float16 weights and, as metadata, the format, architecture, vocabularies, reference and report."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # float16 halves the file; the network is evaluated in float32 after loading.
+        state = self.net.state_dict()
+        tensors = {name: tensor.detach().to(torch.float16).contiguous() for name, tensor in state.items()}
+        # One metadata key: safetensors writes several keys in no fixed order, and the file must be reproducible.
+        saga = {
+            "format": FORMAT,
+            "architecture": asdict(self.architecture),
+            "vocab": self.vocab,
+            "reference": self.reference,
+            "training": self.training,
+        }
+        metadata = {"saga": json.dumps(saga, ensure_ascii=False, sort_keys=True)}
+        save_file(tensors, str(path), metadata=metadata)
+        return path
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> AcceptabilityClassifier:
+        """Load a file written by `save`.
+
+        Raises:
+            `ScorerConfigError`: when the file is missing or not an acceptability model.
+        """
+        path = Path(str(path))
+        if not path.is_file():
+            raise ScorerConfigError(
+                f"acceptability model {path}: no such file", hint="build one with `saga scorer train-acceptability`"
+            )
+        with safe_open(str(path), framework="pt") as handle:
+            saga = json.loads((handle.metadata() or {}).get("saga", "{}"))
+        if saga.get("format") != FORMAT:
+            raise ScorerConfigError(f"{path} is not a {FORMAT} file (format {saga.get('format')!r})")
+        classifier = cls(
+            saga["vocab"],
+            AcceptabilityArchitecture(**saga["architecture"]),
+            reference=saga["reference"],
+            training=saga["training"],
+        )
+        state = {name: tensor.to(torch.float32) for name, tensor in load_file(str(path)).items()}
+        classifier.net.load_state_dict(state)
+        classifier.net.eval()
+        return classifier
+
+
+@lru_cache(maxsize=4)
+def load_classifier(path: str | None = None) -> AcceptabilityClassifier:
+    """The classifier in `path` (default: the bundled one), loaded once per process.
+
+    Args:
+        path (`str`, *optional*): a file written by `AcceptabilityClassifier.save`.
+    """
+    return AcceptabilityClassifier.from_file(path or BUNDLED_CLASSIFIER)

@@ -1,0 +1,75 @@
+"""The acceptability classifier: features from the parse, the bundled model, the file format, the U term."""
+
+import pytest
+import torch
+
+from builders.scoring.acceptability import (
+    FIELDS,
+    AcceptabilityArchitecture,
+    AcceptabilityClassifier,
+    load_classifier,
+    token_features,
+)
+from builders.scoring.errors import ScorerConfigError
+
+ARCHITECTURE = AcceptabilityArchitecture({name: 4 for name in FIELDS}, hidden=8, layers=1, dropout=0.0)
+
+
+def tiny_vocab() -> dict[str, list[str]]:
+    return {name: ["<pad>", "<unk>", "a", "b"] for name in FIELDS}
+
+
+def test_token_features_align_with_the_words_and_read_the_parse(nlp):
+    features = token_features(nlp("Han bor i Oslo."))
+    assert set(features) == set(FIELDS)
+    assert features["word"] == ["han", "bor", "i", "oslo", "."]
+    assert all(len(values) == 5 for values in features.values())
+    assert features["shape"][:2] == ["first:title", "inner:lower"]
+    assert features["tag"][1].startswith("VERB|")
+    assert features["head"][features["dep"].index("ROOT")] == "root"
+    assert features["head"][0] == "+1"  # "Han" depends on "bor", one token to the right
+
+
+def test_bundled_classifier_separates_correct_from_corrupted_sentences(nlp):
+    classifier = load_classifier()
+    correct = ["Han bor i Oslo.", "I går spiste han fisk til middag.", "Huset ligger ved sjøen."]
+    corrupted = ["Han bor Oslo.", "I går han spiste fisk til middag.", "Huset ligger ved."]
+    good = classifier.predict(nlp.pipe(correct))
+    bad = classifier.predict(nlp.pipe(corrupted))
+    assert all(0.0 <= p <= 1.0 for p in good + bad)
+    assert all(b > g for g, b in zip(good, bad, strict=True)), (good, bad)
+
+
+def test_unacceptability_is_zero_up_to_the_reference_and_one_at_certainty():
+    classifier = AcceptabilityClassifier(tiny_vocab(), ARCHITECTURE, reference=0.2)
+    assert classifier.unacceptability([]) == 0.0
+    assert classifier.unacceptability([0.1, 0.2]) == 0.0
+    assert classifier.unacceptability([1.0]) == 1.0
+    assert classifier.unacceptability([0.6, 0.2]) == pytest.approx(0.25)
+
+
+def test_save_and_load_round_trip_keeps_predictions_reference_and_report(tmp_path, nlp):
+    torch.manual_seed(0)
+    classifier = AcceptabilityClassifier(tiny_vocab(), ARCHITECTURE, reference=0.3, training={"epochs": 1})
+    docs = list(nlp.pipe(["Huset er stort.", "Stort huset er."]))
+    path = classifier.save(tmp_path / "model.safetensors")
+    loaded = AcceptabilityClassifier.from_file(path)
+    assert (loaded.reference, loaded.training, loaded.vocab) == (0.3, {"epochs": 1}, classifier.vocab)
+    # The file holds float16 weights, so predictions agree to float16 precision.
+    assert loaded.predict(docs) == pytest.approx(classifier.predict(docs), abs=1e-2)
+    assert path.read_bytes() == classifier.save(tmp_path / "again.safetensors").read_bytes()
+
+
+def test_missing_or_foreign_files_are_one_clear_error(tmp_path):
+    with pytest.raises(ScorerConfigError, match="no such file"):
+        AcceptabilityClassifier.from_file(tmp_path / "missing.safetensors")
+    from safetensors.torch import save_file
+
+    save_file({"x": torch.zeros(1)}, str(tmp_path / "other.safetensors"), metadata={"saga": '{"format": "other"}'})
+    with pytest.raises(ScorerConfigError, match="not a saga-acceptability-v1 file"):
+        AcceptabilityClassifier.from_file(tmp_path / "other.safetensors")
+
+
+def test_malformed_vocabularies_are_rejected():
+    with pytest.raises(ScorerConfigError, match="fields \\['word'\\]"):
+        AcceptabilityClassifier({**tiny_vocab(), "word": ["han"]}, ARCHITECTURE)

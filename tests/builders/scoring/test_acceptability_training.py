@@ -1,0 +1,101 @@
+"""Training data and training of the acceptability classifier: sources, drops, corruptions, determinism."""
+
+import pytest
+
+from builders.scoring import segmentation
+from builders.scoring.acceptability import FIELDS
+from builders.scoring.acceptability_data import build_examples, detokenize_forms, source_sentences
+from builders.scoring.acceptability_training import (
+    AcceptabilityTrainingConfig,
+    build_vocab,
+    read_examples,
+    train_classifier,
+    write_examples,
+)
+from saga.errors import InputDataError
+
+TINY = {"dims": {name: 4 for name in FIELDS}, "hidden": 8, "layers": 1, "batch_size": 8, "epochs": 2, "threads": 1}
+
+
+def test_detokenize_forms_closes_punctuation_and_brackets():
+    assert detokenize_forms(("Han", "kom", "(", "i", "går", ")", ",", "sa", "hun", ".")) == "Han kom (i går), sa hun."
+
+
+def test_sources_count_every_drop_and_never_keep_heldout_sentences(acceptability_data):
+    root, wiki = acceptability_data
+    sentences, stats = source_sentences(root, wiki)
+    texts = [s.text for s in sentences]
+    assert "En uvirkelig sommer." not in texts  # a held-out UD test sentence
+    assert texts.count("Billettene er kraftig redusert siden forrige sesong.") == 1
+    assert {"Bergen er en by på Vestlandet.", "Byen ble grunnlagt i 1070."} <= set(texts)
+    assert stats["dropped"]["heldout"] >= 1 and stats["dropped"]["duplicate"] >= 1
+    assert stats["dropped"]["too_short"] >= 1
+    assert stats["kept"] == len(sentences) == stats["candidates"] - sum(stats["dropped"].values())
+    assert {s.source for s in sentences} == {"ndt_train", "ud_dev", "ud_test", "news", "wiki"}
+    assert any(s.dev for s in sentences) and not all(s.dev for s in sentences)
+
+
+def test_a_missing_source_is_one_clear_error(tmp_path):
+    with pytest.raises(InputDataError, match="acceptability training source missing"):
+        source_sentences(tmp_path)
+
+
+def test_examples_are_each_sentence_and_its_parsed_corruptions(nlp, tmp_path):
+    from builders import nlp as nlp_loader
+    from builders.scoring.acceptability_data import SourceSentence
+
+    pipeline = nlp_loader.load.__wrapped__("nb_saga_sm")
+    pipeline.add_pipe(segmentation.COMPONENT_NAME, before="parser")
+    sentences = [SourceSentence("news", "Han bor i Oslo med familien sin.", False)]
+    examples = list(build_examples(pipeline, sentences))
+    assert [(e["kind"], e["label"]) for e in examples] == [("correct", 0), ("deletion", 1), ("swap", 1)]
+    assert examples[0]["features"]["word"][:3] == ["han", "bor", "i"]
+    assert all(e["text"] != sentences[0].text for e in examples[1:])
+    path = tmp_path / "examples.jsonl.gz"
+    assert write_examples(examples, path) == 3
+    assert read_examples(path) == examples
+    first = path.read_bytes()
+    write_examples(examples, path)
+    assert path.read_bytes() == first
+
+
+def synthetic_examples(n: int = 96) -> list[dict]:
+    """Sentences of "a"/"b" tokens; corrupted ones contain "x" (an easy signal the network must pick up)."""
+    examples = []
+    for i in range(n):
+        words = ["a", "b", "a", "b"][: 2 + i % 3]
+        if i % 2:
+            words = [*words[:1], "x", *words[1:]]
+        features = {name: list(words) for name in FIELDS}
+        examples.append({"label": i % 2, "dev": i % 8 in (0, 1), "features": features})
+    return examples
+
+
+def test_training_learns_the_signal_and_is_deterministic():
+    config = AcceptabilityTrainingConfig(**TINY, learning_rate=0.05, min_count=1)
+    first, report = train_classifier(synthetic_examples(), config)
+    second, _ = train_classifier(synthetic_examples(), config)
+    assert report["best_dev_auroc"] > 0.9
+    assert [row["epoch"] for row in report["history"]] == [1, 2]
+    assert report["train_examples"] + report["dev_examples"] == 96
+    for (name, a), b in zip(first.net.state_dict().items(), second.net.state_dict().values(), strict=True):
+        assert a.equal(b), name
+
+
+def test_vocab_keeps_frequent_strings_first_and_caps_each_field():
+    examples = [{"features": {name: ["b", "a", "a", "c"] for name in FIELDS}}] * 2
+    vocab = build_vocab(examples, min_count=3, max_vocab={"word": 1})
+    assert vocab["word"] == ["<pad>", "<unk>", "a"]
+    assert vocab["tag"] == ["<pad>", "<unk>", "a"]
+    assert build_vocab(examples, min_count=2, max_vocab={})["dep"] == ["<pad>", "<unk>", "a", "b", "c"]
+
+
+def test_training_config_rejects_bad_values():
+    with pytest.raises(ValueError, match="must be >= 1"):
+        AcceptabilityTrainingConfig(epochs=0)
+    with pytest.raises(ValueError, match="dropout rates"):
+        AcceptabilityTrainingConfig(word_dropout=1.0)
+    with pytest.raises(ValueError, match="dims lacks the fields"):
+        AcceptabilityTrainingConfig(dims={"word": 8})
+    with pytest.raises(ValueError, match="need train and dev examples"):
+        train_classifier([e for e in synthetic_examples() if not e["dev"]], AcceptabilityTrainingConfig(**TINY))
