@@ -243,9 +243,7 @@ def run_train_lm(args: argparse.Namespace) -> int:
 
 def run_train_acceptability(args: argparse.Namespace) -> int:
     config = AcceptabilityTrainingConfig(epochs=args.epochs, seed=args.seed)
-    report = train_acceptability(
-        args.data, args.out, config, args.work_dir, args.pipeline, args.n_process, args.wiki
-    )
+    report = train_acceptability(args.data, args.out, config, args.work_dir, args.pipeline, args.n_process, args.wiki)
     summary = {key: report[key] for key in ("train_examples", "dev_examples", "best_dev_auroc", "reference")}
     print(json.dumps({"out": str(args.out), **summary, "sha256": file_sha256(args.out)}))
     return 0
