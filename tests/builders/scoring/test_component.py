@@ -43,3 +43,18 @@ def test_component_config_is_validated(pipeline):
         pipeline.add_pipe(COMPONENT_NAME, name="bad_weights", config={"weights": {"nope": 1.0}})
     with pytest.raises(ScorerConfigError, match="diversity_weight must be in"):
         pipeline.add_pipe(COMPONENT_NAME, name="bad_formula", config={"diversity_weight": 2.0})
+
+
+def test_component_on_an_empty_doc_gives_the_no_words_result(pipeline):
+    pipeline.add_pipe(COMPONENT_NAME)
+    assert ScoreResult.from_dict(pipeline("")._.saga_result) == ScoreResult.rejected("no_words")
+    pipeline.remove_pipe(COMPONENT_NAME)
+
+
+def test_component_pipe_scores_a_batch_like_one_doc_at_a_time(pipeline):
+    pipeline.add_pipe(COMPONENT_NAME)
+    texts = ["Han bor i Oslo.", "Han bor Oslo.", "Huset er stort. Barna leker ute.", "!"]
+    batched = [doc._.saga_result for doc in pipeline.pipe(texts, batch_size=3)]
+    assert batched == [pipeline(text)._.saga_result for text in texts]
+    assert batched[1]["unacceptability"] > batched[0]["unacceptability"]
+    pipeline.remove_pipe(COMPONENT_NAME)
