@@ -40,7 +40,7 @@ nlp-model: setup
 	$(BIN)/saga scorer train-lm --corpus build/nlp/corpus --out assets/scorer/tag_ngram_v1.json
 	$(MAKE) acceptability-model
 
-# Retrain the scorer's acceptability classifier (about 35 minutes on 2 cores) into assets/scorer/.
+# Retrain the scorer's acceptability classifier (about 25 minutes on 2 cores) into assets/scorer/.
 acceptability-model: setup
 	$(BIN)/saga scorer train-acceptability --data $(DATA) --n-process 2
 

@@ -94,6 +94,31 @@ def _treebank_texts(sentences: list[Sentence]) -> Iterator[tuple[str, bool]]:
         yield sentence.comments.get("text") or detokenize_forms(sentence.forms), _is_tune(sentence)
 
 
+def _candidates(paths: dict[str, Path], wiki: Path) -> list[tuple[str, str, bool]]:
+    """(source, text, in the tune slice) of every sentence of every source, in a fixed order."""
+    candidates: list[tuple[str, str, bool]] = []
+    for key in ("ndt_train", "ud_dev", "ud_test"):
+        candidates += [(key, text, tune) for text, tune in _treebank_texts(list(read_conll(paths[key])))]
+    news = paths["news"].read_text(encoding="utf-8").splitlines()
+    candidates += [("news", " ".join(line.split()), False) for line in news if line.strip()]
+    with wiki.open(encoding="utf-8") as handle:
+        for line in handle:
+            article = json.loads(line)
+            for paragraph in paragraphs(article["text"], article.get("title"))[0]:
+                candidates += [("wiki", sentence, False) for sentence in split_sentences(paragraph)]
+    return candidates
+
+
+def _drop_reason(heldout: bool, seen: bool, words: int, min_words: int, max_words: int) -> str | None:
+    if heldout:
+        return "heldout"
+    if seen:
+        return "duplicate"
+    if words < min_words:
+        return "too_short"
+    return "too_long" if words > max_words else None
+
+
 def source_sentences(
     data_dir: Path, wiki: Path | None = None, min_words: int = 3, max_words: int = 60
 ) -> tuple[list[SourceSentence], dict]:
@@ -114,32 +139,13 @@ def source_sentences(
         if not path.is_file():
             raise InputDataError(f"acceptability training source missing: {path}", hint="pass --data ../shared/data")
     heldout = {_key(s.comments.get("text", "")) for s in read_conll(Path(str(HELDOUT)))}
-    candidates: list[tuple[str, str, bool]] = []
-    for key in ("ndt_train", "ud_dev", "ud_test"):
-        candidates += [(key, text, tune) for text, tune in _treebank_texts(list(read_conll(paths[key])))]
-    news = paths["news"].read_text(encoding="utf-8").splitlines()
-    candidates += [("news", " ".join(line.split()), False) for line in news if line.strip()]
-    with Path(str(wiki or WIKI_FILE)).open(encoding="utf-8") as handle:
-        for line in handle:
-            article = json.loads(line)
-            for paragraph in paragraphs(article["text"], article.get("title"))[0]:
-                candidates += [("wiki", sentence, False) for sentence in split_sentences(paragraph)]
+    candidates = _candidates(paths, Path(str(wiki or WIKI_FILE)))
     drops: Counter[str] = Counter()
     seen: set[str] = set()
     kept: list[SourceSentence] = []
     for source, text, tune in candidates:
         key, words = _key(text), len(text.split())
-        reason = (
-            "heldout"
-            if key in heldout
-            else "duplicate"
-            if key in seen
-            else "too_short"
-            if words < min_words
-            else "too_long"
-            if words > max_words
-            else None
-        )
+        reason = _drop_reason(key in heldout, key in seen, words, min_words, max_words)
         if reason:
             drops[reason] += 1
             continue

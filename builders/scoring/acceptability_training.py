@@ -7,6 +7,7 @@ built from length-sorted chunks (so little padding is computed), and the epoch w
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import logging
 import random
@@ -224,7 +225,8 @@ def train_acceptability(
         data_dir (`Path`): the folder with the treebanks and `news_nb/` (`../shared/data`).
         out (`Path`): the safetensors file to write.
         config (`AcceptabilityTrainingConfig`, *optional*): training settings; defaults to the bundled model's.
-        work_dir (`Path`, *optional*, defaults to `build/acceptability`): where the parsed examples are kept.
+        work_dir (`Path`, *optional*, defaults to `build/acceptability`): where the parsed examples are kept, one
+            file per pipeline, source sentences and number of corruption rounds.
         pipeline (`str`, *optional*, defaults to `"nb_saga_sm"`): the spaCy pipeline whose parses the model reads;
             it must be the pipeline the scorer uses.
         n_process (`int`, *optional*, defaults to 1): parsing processes.
@@ -239,7 +241,9 @@ def train_acceptability(
     fingerprint = nlp_loader.pipeline_fingerprint(nlp)
     nlp.add_pipe(segmentation.COMPONENT_NAME, before="parser")
     sentences, source_stats = source_sentences(data_dir, wiki)
-    path = work_dir / f"examples-{fingerprint}-r{config.corruption_rounds}.jsonl.gz"
+    # Keyed by everything the examples depend on: the parsing pipeline, the source sentences and the rounds.
+    sources = hashlib.sha256(json.dumps([asdict(s) for s in sentences], ensure_ascii=False).encode()).hexdigest()
+    path = work_dir / f"examples-{fingerprint}-{sources[:12]}-r{config.corruption_rounds}.jsonl.gz"
     if not path.is_file():
         logger.info("parsing %d source sentences and their corruptions into %s", len(sentences), path)
         write_examples(build_examples(nlp, sentences, config.corruption_rounds, n_process=n_process), path)
