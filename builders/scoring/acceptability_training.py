@@ -239,7 +239,7 @@ def train_acceptability(
     config = config or AcceptabilityTrainingConfig()
     nlp = nlp_loader.load.__wrapped__(pipeline)
     fingerprint = nlp_loader.pipeline_fingerprint(nlp)
-    nlp.add_pipe(segmentation.COMPONENT_NAME, before="parser")
+    segmentation.add_sentence_starts(nlp)
     sentences, source_stats = source_sentences(data_dir, wiki)
     # Keyed by everything the examples depend on: the parsing pipeline, the source sentences and the rounds.
     sources = hashlib.sha256(json.dumps([asdict(s) for s in sentences], ensure_ascii=False).encode()).hexdigest()

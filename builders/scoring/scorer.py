@@ -134,8 +134,7 @@ class GrammarScorer:
         self._pool: ScorerPool | None = None
         self.nlp = nlp_loader.load.__wrapped__(self.config.pipeline)
         pipeline_fingerprint = nlp_loader.pipeline_fingerprint(self.nlp)
-        placement = {"before": "parser"} if "parser" in self.nlp.pipe_names else {"first": True}
-        self.nlp.add_pipe(segmentation.COMPONENT_NAME, **placement)
+        segmentation.add_sentence_starts(self.nlp)
         component = self.nlp.add_pipe(COMPONENT_NAME, config=self.config.component_config())
         self.nlp.max_length = max(self.nlp.max_length, self.config.max_chars + 1)
         self.fingerprint = scorer_fingerprint(

@@ -59,3 +59,17 @@ def set_sentence_starts(doc: Doc) -> Doc:
     flags = numpy.full(len(doc), -1, dtype="int64")
     flags[[0, *starts]] = 1
     return doc.from_array([SENT_START], flags.astype("uint64"))
+
+
+def add_sentence_starts(nlp: Language) -> Language:
+    """Add `saga_sentence_starts` to `nlp` where the scorer needs it: before the parser, or first without one.
+
+    The scorer parses with this, and so does everything that must see the scorer's analysis (the acceptability
+    classifier's training data).
+
+    Args:
+        nlp (`Language`): a private copy of a pipeline (`builders.nlp.load.__wrapped__`); it is changed in place.
+    """
+    placement = {"before": "parser"} if "parser" in nlp.pipe_names else {"first": True}
+    nlp.add_pipe(COMPONENT_NAME, **placement)
+    return nlp

@@ -2,9 +2,10 @@
 
 import pytest
 
+from builders import nlp as nlp_loader
 from builders.scoring import segmentation
 from builders.scoring.acceptability import FIELDS
-from builders.scoring.acceptability_data import build_examples, detokenize_forms, source_sentences
+from builders.scoring.acceptability_data import SourceSentence, build_examples, detokenize_forms, source_sentences
 from builders.scoring.acceptability_training import (
     AcceptabilityTrainingConfig,
     build_vocab,
@@ -40,12 +41,8 @@ def test_a_missing_source_is_one_clear_error(tmp_path):
         source_sentences(tmp_path)
 
 
-def test_examples_are_each_sentence_and_its_parsed_corruptions(nlp, tmp_path):
-    from builders import nlp as nlp_loader
-    from builders.scoring.acceptability_data import SourceSentence
-
-    pipeline = nlp_loader.load.__wrapped__("nb_saga_sm")
-    pipeline.add_pipe(segmentation.COMPONENT_NAME, before="parser")
+def test_examples_are_each_sentence_and_its_parsed_corruptions(tmp_path):
+    pipeline = segmentation.add_sentence_starts(nlp_loader.load.__wrapped__("nb_saga_sm"))
     sentences = [SourceSentence("news", "Han bor i Oslo med familien sin.", False)]
     examples = list(build_examples(pipeline, sentences))
     assert [(e["kind"], e["label"]) for e in examples] == [("correct", 0), ("deletion", 1), ("swap", 1)]

@@ -1,6 +1,9 @@
 """Rule-based sentence starts before the parser: one sentence stays one sentence."""
 
-from builders.scoring.segmentation import sentence_offsets
+import spacy
+
+from builders import nlp as nlp_loader
+from builders.scoring.segmentation import COMPONENT_NAME, add_sentence_starts, sentence_offsets
 
 
 def test_offsets_follow_the_corpus_splitter():
@@ -14,3 +17,9 @@ def test_scorer_keeps_a_sentence_whole(scorer):
     result = scorer.score("Fiskeriet gjorde at Bodø ble tildelt bystatus den 20. mai 1816.")
     assert result.n_sentences == 1 and result.parse_success
     assert scorer.score("Han kom hjem. Han spiste middag.").n_sentences == 2
+
+
+def test_sentence_starts_go_before_the_parser_or_first():
+    parsed = add_sentence_starts(nlp_loader.load.__wrapped__("nb_saga_sm"))
+    assert parsed.pipe_names.index(COMPONENT_NAME) == parsed.pipe_names.index("parser") - 1
+    assert add_sentence_starts(spacy.blank("nb")).pipe_names == [COMPONENT_NAME]
