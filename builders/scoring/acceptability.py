@@ -32,9 +32,11 @@ from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 
+import numpy as np
 import torch
 from safetensors import safe_open
 from safetensors.torch import load_file, save_file
+from spacy.attrs import DEP, HEAD, MORPH, ORTH, POS
 from spacy.tokens import Doc, Span, Token
 from torch import nn
 
@@ -79,6 +81,82 @@ def token_features(tokens: Iterable[Token]) -> dict[str, list[str]]:
         "head": [_head_bucket(t.head.i - t.i) for t in words],
         "shape": [_shape(t.text, t.i == start) for t in words],
     }
+
+
+class TokenIds:
+    """Tokens → vocabulary ids per field, read from `Doc.to_array` and memoised per spaCy hash.
+
+    Why: `token_features` builds six strings per token, which cost the scorer more than the network's forward pass.
+    This is its inference twin: each distinct word form, analysis, relation and head offset is turned into a string
+    and looked up once, so a batch costs one `to_array` call and integer dict lookups, and gives the same ids.
+
+    Args:
+        index (`dict[str, dict[str, int]]`): string → id per field (the classifier's vocabularies).
+    """
+
+    def __init__(self, index: dict[str, dict[str, int]]):
+        self.index = index
+        self._forms: dict[int, tuple[bool, int, int, int, int]] = {}
+        self._tags: dict[tuple[int, int], int] = {}
+        self._deps: dict[int, int] = {}
+        self._heads: dict[int, int] = {}
+
+    def _form(self, orth: int, doc: Doc) -> tuple[bool, int, int, int, int]:
+        """(is whitespace, word id, suffix id, shape id first in sentence, shape id inside) of a word form."""
+        if orth not in self._forms:
+            text = doc.vocab.strings[orth]
+            lower = text.lower()
+            shape = self.index["shape"]
+            self._forms[orth] = (
+                text.isspace(),
+                self.index["word"].get(lower, UNK),
+                self.index["suffix"].get(lower[-3:], UNK),
+                shape.get(_shape(text, True), UNK),
+                shape.get(_shape(text, False), UNK),
+            )
+        return self._forms[orth]
+
+    def _tag(self, pos: int, morph: int, doc: Doc) -> int:
+        key = (pos, morph)
+        if key not in self._tags:
+            analysis = doc.vocab.strings[morph] if morph else ""
+            text = f"{doc.vocab.strings[pos] if pos else ''}|{'' if analysis == '_' else analysis}"
+            self._tags[key] = self.index["tag"].get(text, UNK)
+        return self._tags[key]
+
+    def _dep(self, dep: int, doc: Doc) -> int:
+        if dep not in self._deps:
+            self._deps[dep] = self.index["dep"].get(doc.vocab.strings[dep] if dep else "", UNK)
+        return self._deps[dep]
+
+    def _head(self, offset: int) -> int:
+        if offset not in self._heads:
+            self._heads[offset] = self.index["head"].get(_head_bucket(offset), UNK)
+        return self._heads[offset]
+
+    def rows(self, doc: Doc, bounds: Sequence[tuple[int, int]]) -> list[np.ndarray]:
+        """The ids of each sentence `doc[start:end]`, shape `(tokens, len(FIELDS))`, as `token_features` reads it.
+
+        Args:
+            doc (`Doc`): a parsed doc.
+            bounds (`Sequence[tuple[int, int]]`): (start, end) token indices of its sentences.
+        """
+        table = doc.to_array([ORTH, POS, MORPH, DEP, HEAD]).tolist()
+        result = []
+        for start, end in bounds:
+            ids: list[tuple[int, ...]] = []
+            for orth, pos, morph, dep, offset in table[start:end]:
+                space, word, suffix, first, inner = self._form(orth, doc)
+                if space:
+                    continue
+                # HEAD is stored unsigned; a head to the left wraps around.
+                offset = offset - (1 << 64) if offset >= 1 << 63 else offset
+                shape = inner if ids else first
+                ids.append((word, suffix, self._tag(pos, morph, doc), self._dep(dep, doc), self._head(offset), shape))
+                if len(ids) == MAX_TOKENS:
+                    break
+            result.append(np.array(ids, dtype=np.int64).reshape(-1, len(FIELDS)))
+        return result
 
 
 @dataclass(frozen=True)
@@ -161,6 +239,7 @@ class AcceptabilityClassifier:
             raise ScorerConfigError(f"acceptability vocabularies missing or malformed for fields {missing}")
         self.vocab = vocab
         self.index = {name: {s: i for i, s in enumerate(strings)} for name, strings in vocab.items()}
+        self.token_ids = TokenIds(self.index)
         self.architecture = architecture
         self.net = net or AcceptabilityNet({name: len(strings) for name, strings in vocab.items()}, architecture)
         self.net.eval()
@@ -171,28 +250,44 @@ class AcceptabilityClassifier:
         """Padded id tensors and lengths for a batch of `token_features` (unknown strings → `<unk>`).
 
         Args:
-            batch (`Sequence[dict[str, list[str]]]`): features of each sentence (at least one token each).
+            batch (`Sequence[dict[str, list[str]]]`): features of each sentence.
         """
-        lengths = torch.tensor([max(1, len(features["word"])) for features in batch])
-        width = int(lengths.max()) if len(batch) else 1
-        ids = {}
-        for name in FIELDS:
-            lookup = self.index[name]
-            rows = [[lookup.get(s, UNK) for s in features[name]] for features in batch]
-            ids[name] = torch.tensor([row + [PAD] * (width - len(row)) for row in rows], dtype=torch.long)
-        return ids, lengths
+        rows = []
+        for features in batch:
+            columns = [[self.index[name].get(s, UNK) for s in features[name]] for name in FIELDS]
+            rows.append(np.array(columns, dtype=np.int64).reshape(len(FIELDS), -1).T)
+        return self.pad(rows)
+
+    @staticmethod
+    def pad(rows: Sequence[np.ndarray]) -> tuple[dict[str, torch.Tensor], torch.Tensor]:
+        """Padded id tensors per field and true lengths for sentences given as `(tokens, fields)` id arrays."""
+        lengths = [max(1, len(row)) for row in rows]
+        padded = np.zeros((len(rows), max(lengths, default=1), len(FIELDS)), dtype=np.int64)
+        for number, row in enumerate(rows):
+            padded[number, : len(row)] = row
+        tensor = torch.from_numpy(padded)
+        return {name: tensor[:, :, column] for column, name in enumerate(FIELDS)}, torch.tensor(lengths)
 
     @torch.inference_mode()
+    def _probabilities(self, ids: dict[str, torch.Tensor], lengths: torch.Tensor) -> list[float]:
+        # Rounded to 6 decimals so scores stay reproducible.
+        return [round(p, 6) for p in torch.sigmoid(self.net(ids, lengths)).tolist()]
+
     def predict_features(self, batch: Sequence[dict[str, list[str]]]) -> list[float]:
-        """P(corrupted) for each sentence's `token_features`, rounded to 6 decimals so scores stay reproducible.
+        """P(corrupted) for each sentence's `token_features`.
 
         Args:
             batch (`Sequence[dict[str, list[str]]]`): the sentences' features.
         """
-        if not batch:
-            return []
-        ids, lengths = self.encode(batch)
-        return [round(p, 6) for p in torch.sigmoid(self.net(ids, lengths)).tolist()]
+        return self._probabilities(*self.encode(batch)) if batch else []
+
+    def predict_rows(self, rows: Sequence[np.ndarray]) -> list[float]:
+        """P(corrupted) for sentences given as id arrays (`TokenIds.rows`).
+
+        Args:
+            rows (`Sequence[np.ndarray]`): one `(tokens, fields)` array per sentence.
+        """
+        return self._probabilities(*self.pad(rows)) if rows else []
 
     def predict(self, sentences: Iterable[Doc | Span]) -> list[float]:
         """P(corrupted) for parsed sentences.
@@ -200,7 +295,15 @@ class AcceptabilityClassifier:
         Args:
             sentences (`Iterable[Doc | Span]`): parsed sentences (POS, MORPH, DEP).
         """
-        return self.predict_features([token_features(s) for s in sentences])
+        rows = []
+        for sentence in sentences:
+            doc, start, end = (
+                (sentence, 0, len(sentence))
+                if isinstance(sentence, Doc)
+                else (sentence.doc, sentence.start, sentence.end)
+            )
+            rows += self.token_ids.rows(doc, [(start, end)])
+        return self.predict_rows(rows)
 
     def unacceptability(self, probabilities: Sequence[float]) -> float:
         """U of the score formula: the mean over sentences of P(corrupted) above `reference`, rescaled to [0, 1].

@@ -26,7 +26,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import minibatch
 
-from builders.scoring.acceptability import AcceptabilityClassifier, load_classifier, token_features
+from builders.scoring.acceptability import AcceptabilityClassifier, load_classifier
 from builders.scoring.errors import ScorerConfigError
 from builders.scoring.formula import ScoreFormula
 from builders.scoring.results import ScoreResult
@@ -89,33 +89,42 @@ class GrammarScorerComponent:
             batch_size (`int`, *optional*, defaults to 64): docs per classifier forward pass.
         """
         for batch in minibatch(docs, batch_size):
-            for doc, probabilities in zip(batch, self.sentence_acceptability(batch), strict=True):
-                doc._.saga_result = self.score_doc(doc, probabilities).to_dict()
+            worded = [_worded(doc) for doc in batch]
+            for doc, sentences_, probabilities in zip(
+                batch, worded, self.sentence_acceptability(batch, worded), strict=True
+            ):
+                doc._.saga_result = self.score_doc(doc, probabilities, sentences_).to_dict()
                 yield doc
 
-    def sentence_acceptability(self, docs: list[Doc]) -> list[list[float]]:
+    def sentence_acceptability(self, docs: list[Doc], worded: list[list[Sentence]] | None = None) -> list[list[float]]:
         """P(corrupted) of each worded sentence of each doc, from one classifier call; zeros when its weight is 0.
 
         Args:
             docs (`list[Doc]`): parsed docs.
+            worded (`list[list[Sentence]]`, *optional*): the worded sentences of each doc, when already known.
         """
-        per_doc = [_worded(doc) for doc in docs]
+        per_doc = worded if worded is not None else [_worded(doc) for doc in docs]
         if not self.formula.acceptability_weight:
-            return [[0.0] * len(worded) for worded in per_doc]
-        flat = self.acceptability.predict_features([token_features(s.tokens) for worded in per_doc for s in worded])
+            return [[0.0] * len(sents) for sents in per_doc]
+        token_ids = self.acceptability.token_ids
+        rows = [row for doc, sents in zip(docs, per_doc, strict=True) for row in token_ids.rows(doc, _bounds(sents))]
+        flat = self.acceptability.predict_rows(rows)
         result, start = [], 0
-        for worded in per_doc:
-            result.append(flat[start : start + len(worded)])
-            start += len(worded)
+        for sents in per_doc:
+            result.append(flat[start : start + len(sents)])
+            start += len(sents)
         return result
 
-    def score_doc(self, doc: Doc, acceptability: list[float] | None = None) -> ScoreResult:
+    def score_doc(
+        self, doc: Doc, acceptability: list[float] | None = None, worded: list[Sentence] | None = None
+    ) -> ScoreResult:
         """Run the rules on a parsed `doc` and return its `ScoreResult`.
 
         Args:
             doc (`Doc`): a `Doc` with POS, MORPH, LEMMA and DEP annotation.
             acceptability (`list[float]`, *optional*): P(corrupted) of its worded sentences, when already computed
                 for a batch (see `sentence_acceptability`).
+            worded (`list[Sentence]`, *optional*): its worded sentences, when already known.
         """
         words = [t.lower_ for t in tokens(doc) if not t.is_punct and not t.is_space]
         if not words:
@@ -125,12 +134,13 @@ class GrammarScorerComponent:
             for rule_id, rule in self.rules.rules.items()
             for violation in rule(doc)
         ]
-        worded = _worded(doc)
+        if worded is None:
+            worded = _worded(doc)
         improbability = sum(
             self.sequence_model.improbability(sentence_symbols(sent), self.formula.sequence_span) for sent in worded
         ) / max(1, len(worded))
         if acceptability is None:
-            acceptability = self.sentence_acceptability([doc])[0]
+            acceptability = self.sentence_acceptability([doc], [worded])[0]
         unacceptability = self.acceptability.unacceptability(acceptability)
         terms = self.formula.combine(
             sum(v.weight for v in violations), len(worded), words, improbability, unacceptability
@@ -147,6 +157,10 @@ class GrammarScorerComponent:
             n_sentences=len(worded),
             n_words=len(words),
         )
+
+
+def _bounds(sents: list[Sentence]) -> list[tuple[int, int]]:
+    return [(s.start, s.end) for s in sents]
 
 
 def _worded(doc: Doc) -> list[Sentence]:
@@ -178,6 +192,7 @@ def make_grammar_scorer(
     sequence_weight: float,
     sequence_span: float,
     acceptability_weight: float,
+    soft_floor: float,
     sequence_model: str | None,
     acceptability_model: str | None,
 ) -> GrammarScorerComponent:
@@ -197,6 +212,7 @@ def make_grammar_scorer(
         sequence_weight (`float`): see `ScoreFormula`.
         sequence_span (`float`): see `ScoreFormula`.
         acceptability_weight (`float`): see `ScoreFormula`.
+        soft_floor (`float`): see `ScoreFormula`.
         sequence_model (`str`, *optional*): a tag n-gram model file (`saga scorer train-lm`); `None` for the bundled
             `assets/scorer/tag_ngram_v1.json`.
         acceptability_model (`str`, *optional*): an acceptability classifier file (`saga scorer
@@ -213,6 +229,7 @@ def make_grammar_scorer(
             sequence_weight,
             sequence_span,
             acceptability_weight,
+            soft_floor,
         )
     except ValueError as err:
         raise ScorerConfigError(f"invalid {name} config: {err}") from err

@@ -19,7 +19,8 @@ from builders.scoring.sequence_model import BUNDLED_MODEL, file_sha256
 
 # 1.1.0: the tag-sequence improbability term (`builders.scoring.sequence_model`) joined the formula.
 # 1.2.0: the acceptability classifier's unacceptability term (`builders.scoring.acceptability`) joined the formula.
-SCORER_VERSION = "1.2.0"
+# 1.3.0: a soft floor below -0.5 instead of the hard clip at -1 (`ScoreFormula.soft_floor`).
+SCORER_VERSION = "1.3.0"
 
 
 def scorer_fingerprint(
@@ -47,7 +48,7 @@ def scorer_fingerprint(
     Example:
         ```python
         >>> fp = scorer_fingerprint("saga.rules.v1", {"missing_finite_verb": 1.5}, ScoreFormula(), 100_000, "nb_x")
-        >>> fp.startswith("saga-scorer-1.2.0+saga.rules.v1+")
+        >>> fp.startswith("saga-scorer-1.3.0+saga.rules.v1+")
         True
         ```
     """

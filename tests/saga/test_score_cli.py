@@ -134,7 +134,7 @@ def test_scorer_train_acceptability_writes_a_model_the_scorer_uses(acceptability
     assert run(capsys, *argv)[0] == 0  # the parsed examples come from the work folder the second time
     assert out.read_bytes() == first
     code, stdout, err = run(capsys, "score", "--acceptability-model", str(out), str(write_lines(tmp_path)))
-    assert code == 0 and "unacceptability" in json.loads(stdout) and "scorer: saga-scorer-1.2.0" in err
+    assert code == 0 and "unacceptability" in json.loads(stdout) and "scorer: saga-scorer-1.3.0" in err
 
 
 def test_scorer_train_acceptability_without_data_is_a_clear_error(tmp_path, capsys):

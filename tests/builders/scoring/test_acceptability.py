@@ -5,6 +5,7 @@ import torch
 
 from builders.scoring.acceptability import (
     FIELDS,
+    MAX_TOKENS,
     AcceptabilityArchitecture,
     AcceptabilityClassifier,
     load_classifier,
@@ -28,6 +29,27 @@ def test_token_features_align_with_the_words_and_read_the_parse(nlp):
     assert features["tag"][1].startswith("VERB|")
     assert features["head"][features["dep"].index("ROOT")] == "root"
     assert features["head"][0] == "+1"  # "Han" depends on "bor", one token to the right
+
+
+def test_token_ids_read_the_same_ids_as_the_token_features(nlp):
+    # The scorer reads ids from `Doc.to_array` (TokenIds); training data stores strings (token_features). Both must
+    # give the network the same input: whitespace tokens, unknown words, empty morphology, heads on either side,
+    # several sentences and a sentence cut at MAX_TOKENS.
+    classifier = load_classifier()
+    texts = [
+        "Han  bor\n i Oslo .",
+        "«Hei», sa Kari (til meg) – og gikk hjem! Så regnet det.",
+        "Xqzvyrt blorfte snupp 42 ganger i 1999.",
+        " ".join(["og"] * (MAX_TOKENS + 10)),
+    ]
+    for doc in nlp.pipe(texts):
+        bounds = [(0, len(doc))] + [(sent.start, sent.end) for sent in doc.sents]
+        rows = classifier.token_ids.rows(doc, bounds)
+        for (start, end), row in zip(bounds, rows, strict=True):
+            ids, _ = classifier.encode([token_features(doc[start:end])])
+            expected = torch.stack([ids[name][0] for name in FIELDS], dim=-1).numpy()
+            assert row.tolist() == expected.tolist(), doc[start:end].text
+    assert len(rows[0]) == MAX_TOKENS
 
 
 def test_bundled_classifier_separates_correct_from_corrupted_sentences(nlp):

@@ -50,11 +50,11 @@ def test_interrupted_run_keeps_every_finished_batch(scorer, tmp_path, monkeypatc
     score_doc = GrammarScorerComponent.score_doc
     seen = []
 
-    def dies_on_the_fifth(self, doc, acceptability=None):
+    def dies_on_the_fifth(self, doc, *args):
         seen.append(doc.text)
         if len(seen) == 5:
             raise KeyboardInterrupt
-        return score_doc(self, doc, acceptability)
+        return score_doc(self, doc, *args)
 
     monkeypatch.setattr(GrammarScorerComponent, "score_doc", dies_on_the_fifth)
     with pytest.raises(KeyboardInterrupt):

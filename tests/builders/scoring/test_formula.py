@@ -1,4 +1,6 @@
-"""The score formula: grammar term, diversity term, repetition penalty, clipping, validation."""
+"""The score formula: grammar term, diversity term, repetition penalty, the soft floor, validation."""
+
+import math
 
 import pytest
 
@@ -22,7 +24,28 @@ def test_penalty_is_per_sentence_and_clipped():
     assert ScoreFormula().combine(1.0, 1, words).grammar == 0.0
     assert ScoreFormula().combine(1.0, 4, words).grammar == 0.75
     assert ScoreFormula().combine(9.0, 1, words).grammar == -1.0
-    assert ScoreFormula().combine(9.0, 1, ["a"] * 30).score == -1.0
+    assert ScoreFormula(soft_floor=-1.0).combine(9.0, 1, ["a"] * 30).score == -1.0
+
+
+def test_soft_floor_keeps_the_order_of_bad_texts_and_stays_above_minus_one():
+    words = ["a", "b", "c", "d", "e", "f", "g", "h"]
+    formula = ScoreFormula()
+    # Above the floor f = -0.5 the score is the linear sum: 0.8 * (1 - 1.5) + 0.2 = -0.2.
+    assert formula.combine(1.5, 1, words).score == pytest.approx(-0.2)
+    # Below it, tanh bends the sum towards -1: G = -1 and I = 0.8 give the sum -1.0, hence f - 0.5 tanh(1).
+    assert formula.combine(2.5, 1, words, improbability=0.8).score == pytest.approx(-0.5 - 0.5 * math.tanh(1.0))
+    # Sums from -0.2 down to -2.95 (improbability costs 0.5 per unit, unacceptability 1.5): order kept, no ties.
+    grid = [(i, u) for i in (0.0, 0.5, 1.0) for u in (0.0, 0.5, 1.0)]
+    grid.sort(key=lambda iu: 0.5 * iu[0] + 1.5 * iu[1])
+    scores = [formula.combine(1.5, 1, words, improbability=i, unacceptability=u).score for i, u in grid]
+    assert all(a > b for a, b in zip(scores, scores[1:], strict=False)), scores
+    assert min(scores) > -1.0 and formula.combine(9.0, 1, ["a"] * 30).score < -0.99
+    # Continuous at the floor: just above and just below it differ by about as much as the sums do.
+    above, below = (
+        formula.combine(1.5, 1, words, improbability=0.6),
+        formula.combine(1.5, 1, words, improbability=0.62),
+    )
+    assert above.score - below.score == pytest.approx(0.01, abs=1e-3)
 
 
 def test_diversity_and_repetition_terms():
@@ -40,6 +63,7 @@ def test_diversity_and_repetition_terms():
         ({"mattr_window": 0}, "must be >= 1"),
         ({"repetition_weight": -1}, "repetition_weight must be >= 0"),
         ({"mattr_zero": 0.7}, "need 0 <= mattr_zero < mattr_full <= 1"),
+        ({"soft_floor": 0.5}, "soft_floor must be in"),
     ],
 )
 def test_validation(kwargs, message):
@@ -53,6 +77,6 @@ def test_improbability_term_is_linear_and_only_lowers_the_score():
     assert ScoreFormula().combine(0.0, 1, words, improbability=0.4).score == pytest.approx(0.8)
     terms = ScoreFormula(sequence_weight=1.0).combine(0.0, 1, words, improbability=1.0)
     assert (terms.score, terms.improbability) == (0.0, 1.0)
-    assert ScoreFormula().combine(1.5, 1, words, improbability=1.0).score == pytest.approx(0.8 * -0.5 + 0.2 - 0.5)
+    assert ScoreFormula().combine(1.5, 1, words, improbability=0.5).score == pytest.approx(0.8 * -0.5 + 0.2 - 0.25)
     with pytest.raises(ValueError, match="sequence_weight"):
         ScoreFormula(sequence_span=0.0)
