@@ -137,6 +137,17 @@ class GrammarScorer:
         segmentation.add_sentence_starts(self.nlp)
         component = self.nlp.add_pipe(COMPONENT_NAME, config=self.config.component_config())
         self.nlp.max_length = max(self.nlp.max_length, self.config.max_chars + 1)
+        trained_on = component.acceptability.training.get("pipeline")
+        if self.config.formula.acceptability_weight and trained_on and trained_on != pipeline_fingerprint:
+            # The classifier reads the parser's tags and relations; another pipeline's parses are not what it learned.
+            logger.warning(
+                "the acceptability classifier was trained on parses of %s, but this scorer parses with %s: its "
+                "unacceptability term is less reliable; retrain it with "
+                "`saga scorer train-acceptability --pipeline %s`",
+                trained_on,
+                pipeline_fingerprint,
+                self.config.pipeline,
+            )
         self.fingerprint = scorer_fingerprint(
             self.config.rules,
             component.weights,

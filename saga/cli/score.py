@@ -215,7 +215,7 @@ def run_info(args: argparse.Namespace) -> int:
     print(
         f"unacceptability term: weight {config.formula.acceptability_weight}; BiLSTM acceptability classifier, "
         f"reference P {classifier.reference}, {training.get('train_examples')} training examples, "
-        f"dev AUROC {training.get('best_dev_auroc')}"
+        f"dev AUROC {training.get('best_dev_auroc')}, trained on parses of {training.get('pipeline')}"
     )
     return 0
 

@@ -1,9 +1,12 @@
 """The scorer end to end with the bundled pipeline: hand-written Norwegian sentences, degenerate text, bad input,
 batching and determinism (several processes: `test_pool.py`)."""
 
+import logging
+
 import pytest
 
 from builders.scoring import GrammarScorer, GrammarScorerConfig, ScoreFormula, ScorerConfigError
+from builders.scoring.acceptability import AcceptabilityClassifier, load_classifier
 
 CORRECT = [
     "Den store bilen står i garasjen.",
@@ -151,3 +154,19 @@ def test_zero_weights_give_the_rules_only_score():
     rules_only = GrammarScorer(GrammarScorerConfig(formula=formula))
     result = rules_only.score("Vi kjøpte en bil ny i fjor.")
     assert result.improbability > 0 and result.unacceptability == 0.0 and result.score == 1.0
+
+
+def test_a_classifier_trained_on_another_pipeline_is_named_in_a_warning(tmp_path, caplog):
+    bundled = load_classifier()
+    other = AcceptabilityClassifier(
+        bundled.vocab, bundled.architecture, bundled.net, bundled.reference, {"pipeline": "nb_other-1.0.0-0123"}
+    )
+    path = other.save(tmp_path / "other.safetensors")
+    with caplog.at_level(logging.WARNING, logger="builders.scoring.scorer"):
+        GrammarScorer(GrammarScorerConfig(acceptability_model=str(path)))
+    assert "trained on parses of nb_other-1.0.0-0123" in caplog.text
+    assert "saga scorer train-acceptability --pipeline nb_saga_sm" in caplog.text
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="builders.scoring.scorer"):
+        GrammarScorer()  # the bundled classifier learned the bundled pipeline's parses
+    assert "trained on parses" not in caplog.text
