@@ -22,6 +22,7 @@ from tqdm import tqdm
 
 from builders.scoring.acceptability import (
     FIELDS,
+    REFERENCE_PERCENTILE,
     SPECIALS,
     UNK,
     AcceptabilityArchitecture,
@@ -250,7 +251,9 @@ def train_acceptability(
     examples = read_examples(path)
     classifier, report = train_classifier(examples, config)
     report = {"pipeline": fingerprint, "sources": source_stats, **report}
+    classifier.round_weights()
     report["reference"] = classifier.calibrate([e["features"] for e in examples if e["dev"] and e["label"] == 0])
+    report["reference_percentile"] = REFERENCE_PERCENTILE
     classifier.training = report
     classifier.save(out)
     return report

@@ -74,7 +74,7 @@ def test_scorer_info_lists_rules_and_weights(capsys):
     code, out, _ = run(capsys, "scorer", "info")
     assert code == 0 and out.startswith("fingerprint: saga-scorer-")
     assert "| missing_finite_verb | 1.5 |" in out
-    assert "unacceptability term: weight 1.5; BiLSTM acceptability classifier, reference P 0." in out
+    assert "unacceptability term: weight 3.0; BiLSTM acceptability classifier, reference P 0." in out
 
 
 def test_help_shows_examples():
