@@ -47,15 +47,15 @@ Why these choices:
 
   | p0 at the percentile | κ = 1.5 | κ = 2.0 | κ = 3.0 | κ = 4.0 |
   |---|---|---|---|---|
-  | 50 (scorer 1.2.0: 1.5) | 0.841 / 0.57 | 0.848 / 0.54 | 0.854 / 0.51 | 0.857 / 0.50 |
-  | 70 | 0.841 / 0.69 | 0.847 / 0.68 | 0.852 / 0.67 | 0.854 / 0.66 |
-  | 75 (now: 3.0) | 0.840 / 0.71 | 0.846 / 0.70 | 0.851 / 0.69 | 0.853 / 0.69 |
-  | 80 | 0.838 / 0.74 | 0.843 / 0.73 | 0.848 / 0.72 | 0.850 / 0.72 |
+  | 50 (scorer 1.2.0: 1.5) | 0.840 / 0.58 | 0.847 / 0.55 | 0.853 / 0.53 | 0.856 / 0.51 |
+  | 70 | 0.839 / 0.69 | 0.844 / 0.67 | 0.850 / 0.66 | 0.852 / 0.66 |
+  | 75 (now: 3.0) | 0.837 / 0.71 | 0.842 / 0.70 | 0.847 / 0.70 | 0.849 / 0.69 |
+  | 80 | 0.836 / 0.74 | 0.840 / 0.73 | 0.845 / 0.72 | 0.847 / 0.72 |
 
   The old setting was beaten on both counts. At the 75th percentile three in four correct sentences lose nothing
-  to U, and κ = 3.0 is where a larger κ stops paying (+0.003 to 4.0) while moving the score further towards the
-  classifier alone (0.868). On the held-out pairs this took AUROC to 0.826 and the share of correct sentences
-  ≥ 0.65 from 0.51 to 0.65 (0.78 before U).
+  to U, and κ = 3.0 is where a larger κ stops paying (+0.002 to 4.0) while moving the score further towards the
+  classifier alone (0.868). On the held-out pairs this took AUROC from 0.815 to 0.821 and the share of correct
+  sentences ≥ 0.65 from 0.51 to 0.67 (0.78 before U).
 * The floor is soft: a hard clip at -1 tied every text whose penalties summed past it, so on the held-out minimal
   pairs 6.2% of the pairs tied at -1 and a reward could not tell a bad completion from a worse one. Above f = -0.5
   the score is the linear sum itself (the SFT threshold 0.65 and the pair threshold 0.2 are untouched); below it
