@@ -145,16 +145,16 @@ class TokenIds:
             doc (`Doc`): a parsed doc.
             bounds (`Sequence[tuple[int, int]]`): (start, end) token indices of its sentences.
         """
-        table = doc.to_array([ORTH, POS, MORPH, DEP, HEAD]).tolist()
+        array = doc.to_array([ORTH, POS, MORPH, DEP, HEAD])
+        table = array[:, :4].tolist()
+        offsets = array[:, 4].astype("int64").tolist()  # head index minus token index, stored unsigned
         result = []
         for start, end in bounds:
             ids: list[tuple[int, ...]] = []
-            for orth, pos, morph, dep, offset in table[start:end]:
+            for (orth, pos, morph, dep), offset in zip(table[start:end], offsets[start:end], strict=True):
                 space, word, suffix, first, inner = self._form(orth, doc)
                 if space:
                     continue
-                # HEAD is stored unsigned; a head to the left wraps around.
-                offset = offset - (1 << 64) if offset >= 1 << 63 else offset
                 shape = inner if ids else first
                 ids.append((word, suffix, self._tag(pos, morph, doc), self._dep(dep, doc), self._head(offset), shape))
                 if len(ids) == MAX_TOKENS:
