@@ -21,7 +21,7 @@ import datasets
 
 from builders.funnel import Funnel
 from saga.errors import InputDataError, SagaError
-from saga.versions import installed_versions
+from saga.versions import installed_versions, source_fingerprint
 
 logger = logging.getLogger(__name__)
 
@@ -32,11 +32,7 @@ BUILDER_CONFIG_BASE = {f.name for f in dataclasses.fields(datasets.BuilderConfig
 
 def code_fingerprint() -> str:
     """sha256 over the source of the `builders` package: any change of a rule or step changes every build."""
-    digest = hashlib.sha256()
-    for path in sorted(CODE_ROOT.rglob("*.py")):
-        digest.update(str(path.relative_to(CODE_ROOT)).encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+    return source_fingerprint(CODE_ROOT, sorted(CODE_ROOT.rglob("*.py")))
 
 
 def config_dict(config: datasets.BuilderConfig) -> dict:

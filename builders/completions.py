@@ -30,6 +30,7 @@ from builders.generation.backend import BACKENDS, GenerationBackend, load_backen
 from builders.generation.errors import GenerationError
 from builders.generation.sampling import SAGA_REPETITION_PENALTY, SamplingSettings, request_seeds
 from builders.generation.shards import ShardStore
+from saga.versions import source_fingerprint
 
 logger = logging.getLogger(__name__)
 
@@ -67,10 +68,7 @@ def generation_code_fingerprint() -> str:
     Narrower than the build's code fingerprint on purpose: an edit to, say, a grammar rule must not throw away
     finished generation shards, while an edit to sampling must.
     """
-    digest = hashlib.sha256()
-    for path in GENERATION_CODE:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()[:16]
+    return source_fingerprint(Path(__file__).parent, GENERATION_CODE)
 
 
 @dataclass

@@ -25,6 +25,7 @@ from builders.build import build_fingerprint, config_dict
 from builders.dataset_inputs import input_fingerprint, manifest_of, read_split_files
 from saga.recipe import DATASET_STAGES, ORDER, Recipe
 from saga.stages import STAGES, run_stage
+from saga.versions import source_fingerprint
 
 logger = logging.getLogger(__name__)
 STAGE_RECORD = Path("saga") / "stage.json"
@@ -252,10 +253,7 @@ def _fingerprint(payload: dict) -> str:
 def _code_fingerprint(stage: str) -> str:
     """sha256 over the trainer modules a stage runs: an edit to them reruns the stage."""
     root = Path(__file__).resolve().parent.parent / "trainers"
-    digest = hashlib.sha256()
-    for name in TRAINER_CODE[stage]:
-        digest.update(name.encode() + b"\0" + (root / name).read_bytes())
-    return digest.hexdigest()[:16]
+    return source_fingerprint(root, [root / name for name in TRAINER_CODE[stage]])
 
 
 def _clear(folder: Path) -> None:

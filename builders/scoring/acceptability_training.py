@@ -28,9 +28,16 @@ from builders.scoring.acceptability import (
     AcceptabilityArchitecture,
     AcceptabilityClassifier,
 )
+from builders.scoring.acceptability_data import SourceSentence, build_examples, source_sentences
 from builders.scoring.evaluation import auroc
+from saga.versions import source_fingerprint
 
 logger = logging.getLogger(__name__)
+# The modules that turn source sentences into examples (corruptions, parsing, features): part of the cache key.
+EXAMPLE_CODE_ROOT = Path(__file__).parent
+EXAMPLE_CODE = tuple(
+    EXAMPLE_CODE_ROOT / name for name in ("minimal_pairs.py", "acceptability_data.py", "acceptability.py")
+)
 
 
 @dataclass
@@ -211,6 +218,22 @@ def _train(
     return classifier, report
 
 
+def examples_file(work_dir: Path, pipeline: str, sentences: list[SourceSentence], rounds: int) -> Path:
+    """Where the parsed examples of these inputs are kept: the name holds everything they depend on (the parsing
+    pipeline's fingerprint, the source sentences, the code that corrupts them and reads their features, the rounds),
+    so a change to any of them builds a new file instead of reusing a stale one.
+
+    Args:
+        work_dir (`Path`): the folder of example files.
+        pipeline (`str`): the parsing pipeline's fingerprint (`builders.nlp.pipeline_fingerprint`).
+        sentences (`list[SourceSentence]`): the source sentences.
+        rounds (`int`): rounds of corruptions.
+    """
+    sources = hashlib.sha256(json.dumps([asdict(s) for s in sentences], ensure_ascii=False).encode()).hexdigest()
+    code = source_fingerprint(EXAMPLE_CODE_ROOT, EXAMPLE_CODE)
+    return work_dir / f"examples-{pipeline}-{sources[:12]}-{code[:12]}-r{rounds}.jsonl.gz"
+
+
 def train_acceptability(
     data_dir: Path,
     out: Path,
@@ -227,7 +250,8 @@ def train_acceptability(
         out (`Path`): the safetensors file to write.
         config (`AcceptabilityTrainingConfig`, *optional*): training settings; defaults to the bundled model's.
         work_dir (`Path`, *optional*, defaults to `build/acceptability`): where the parsed examples are kept, one
-            file per pipeline, source sentences and number of corruption rounds.
+            file per pipeline, source sentences, version of the example code (`EXAMPLE_CODE`) and number of
+            corruption rounds.
         pipeline (`str`, *optional*, defaults to `"nb_saga_sm"`): the spaCy pipeline whose parses the model reads;
             it must be the pipeline the scorer uses.
         n_process (`int`, *optional*, defaults to 1): parsing processes.
@@ -235,16 +259,13 @@ def train_acceptability(
     """
     from builders import nlp as nlp_loader
     from builders.scoring import segmentation
-    from builders.scoring.acceptability_data import build_examples, source_sentences
 
     config = config or AcceptabilityTrainingConfig()
     nlp = nlp_loader.load.__wrapped__(pipeline)
     fingerprint = nlp_loader.pipeline_fingerprint(nlp)
     segmentation.add_sentence_starts(nlp)
     sentences, source_stats = source_sentences(data_dir, wiki)
-    # Keyed by everything the examples depend on: the parsing pipeline, the source sentences and the rounds.
-    sources = hashlib.sha256(json.dumps([asdict(s) for s in sentences], ensure_ascii=False).encode()).hexdigest()
-    path = work_dir / f"examples-{fingerprint}-{sources[:12]}-r{config.corruption_rounds}.jsonl.gz"
+    path = examples_file(work_dir, fingerprint, sentences, config.corruption_rounds)
     if not path.is_file():
         logger.info("parsing %d source sentences and their corruptions into %s", len(sentences), path)
         write_examples(build_examples(nlp, sentences, config.corruption_rounds, n_process=n_process), path)

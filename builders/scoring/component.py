@@ -19,9 +19,11 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, replace
 from typing import Any
 
+import torch
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import minibatch
@@ -108,7 +110,8 @@ class GrammarScorerComponent:
             return [[0.0] * len(sents) for sents in per_doc]
         token_ids = self.acceptability.token_ids
         rows = [row for doc, sents in zip(docs, per_doc, strict=True) for row in token_ids.rows(doc, _bounds(sents))]
-        flat = self.acceptability.predict_rows(rows)
+        with _one_torch_thread():
+            flat = self.acceptability.predict_rows(rows)
         result, start = [], 0
         for sents in per_doc:
             result.append(flat[start : start + len(sents)])
@@ -157,6 +160,22 @@ class GrammarScorerComponent:
             n_sentences=len(worded),
             n_words=len(words),
         )
+
+
+@contextmanager
+def _one_torch_thread() -> Iterator[None]:
+    """Run the classifier on one torch thread, then restore the caller's setting.
+
+    Why: between forward passes torch's idle OpenMP workers keep spinning on the core that spaCy parses the next
+    batch on; on 2 cores one thread scored 1,000 sentences about 10% faster in wall time, with the same
+    probabilities to the last bit, and the same thread count as the scorer's worker processes (`pool`).
+    """
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)
 
 
 def _bounds(sents: list[Sentence]) -> list[tuple[int, int]]:

@@ -3,7 +3,8 @@
 Following ScaLA (Nielsen 2023, "ScandEval"), two corruptions, each applied once per sentence:
 
 * `deletion`: delete one random word that is not ADJ, ADV, PUNCT, SYM, DET, NUM or PART; a NOUN only when
-  neither neighbour is a NOUN (so "bil" in "bil-verksted"-like noun sequences is not a candidate).
+  neither neighbour is a NOUN (so "bil" in "bil-verksted"-like noun sequences is not a candidate). A sentence of
+  one word ("Røntgen.") is left alone: deleting it leaves no text to judge, only punctuation or nothing.
 * `swap`: swap two adjacent non-punctuation words with different UPOS.
 
 Capitalisation is repaired so that only grammar differs: when the first word moves or is deleted, the new first
@@ -71,12 +72,15 @@ def _decapitalised(word: Word) -> str:
 
 
 def delete_word(words: Sequence[Word], rng: random.Random) -> list[Word] | None:
-    """Delete one eligible word (see the module docstring); `None` when no word is eligible.
+    """Delete one eligible word (see the module docstring); `None` when no word is eligible or only one word is
+    there.
 
     Args:
         words (`Sequence[Word]`): the sentence.
         rng (`random.Random`): the seeded generator choosing the word.
     """
+    if sum(w.upos != "PUNCT" for w in words) < 2:
+        return None
     candidates = [
         i
         for i, w in enumerate(words)

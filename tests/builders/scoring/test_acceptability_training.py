@@ -3,12 +3,13 @@
 import pytest
 
 from builders import nlp as nlp_loader
-from builders.scoring import segmentation
+from builders.scoring import acceptability_training, segmentation
 from builders.scoring.acceptability import FIELDS
 from builders.scoring.acceptability_data import SourceSentence, build_examples, detokenize_forms, source_sentences
 from builders.scoring.acceptability_training import (
     AcceptabilityTrainingConfig,
     build_vocab,
+    examples_file,
     read_examples,
     train_classifier,
     write_examples,
@@ -96,3 +97,22 @@ def test_training_config_rejects_bad_values():
         AcceptabilityTrainingConfig(dims={"word": 8})
     with pytest.raises(ValueError, match="need train and dev examples"):
         train_classifier([e for e in synthetic_examples() if not e["dev"]], AcceptabilityTrainingConfig(**TINY))
+
+
+def test_the_examples_file_is_keyed_by_pipeline_sentences_code_and_rounds(tmp_path, monkeypatch):
+    sentences = [SourceSentence("news", "Han bor i Oslo.", False)]
+    path = examples_file(tmp_path, "nb_saga_sm-0.1.0-abc", sentences, 2)
+    assert path.parent == tmp_path and path.name.startswith("examples-nb_saga_sm-0.1.0-abc-")
+    assert examples_file(tmp_path, "nb_saga_sm-0.1.0-abc", sentences, 2) == path
+    others = [
+        examples_file(tmp_path, "nb_saga_sm-0.1.0-def", sentences, 2),
+        examples_file(tmp_path, "nb_saga_sm-0.1.0-abc", [SourceSentence("news", "Han bor i Bergen.", False)], 2),
+        examples_file(tmp_path, "nb_saga_sm-0.1.0-abc", sentences, 3),
+    ]
+    # An edit to the corruptions (here: a copy of their module with one more line) must not reuse old examples.
+    edited = tmp_path / "minimal_pairs.py"
+    edited.write_bytes(acceptability_training.EXAMPLE_CODE[0].read_bytes() + b"# edited\n")
+    monkeypatch.setattr(acceptability_training, "EXAMPLE_CODE_ROOT", tmp_path)
+    monkeypatch.setattr(acceptability_training, "EXAMPLE_CODE", (edited,))
+    others.append(examples_file(tmp_path, "nb_saga_sm-0.1.0-abc", sentences, 2))
+    assert len({path, *others}) == 5

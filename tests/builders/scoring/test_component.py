@@ -58,3 +58,31 @@ def test_component_pipe_scores_a_batch_like_one_doc_at_a_time(pipeline):
     assert batched == [pipeline(text)._.saga_result for text in texts]
     assert batched[1]["unacceptability"] > batched[0]["unacceptability"]
     pipeline.remove_pipe(COMPONENT_NAME)
+
+
+def test_classifier_runs_on_one_torch_thread_and_restores_the_callers_setting(pipeline, monkeypatch):
+    import torch
+
+    from builders.scoring.acceptability import load_classifier
+
+    pipeline.add_pipe(COMPONENT_NAME)
+    component = pipeline.get_pipe(COMPONENT_NAME)
+    seen = []
+    predict_rows = component.acceptability.predict_rows
+
+    def recording(rows):
+        seen.append(torch.get_num_threads())
+        return predict_rows(rows)
+
+    monkeypatch.setattr(component.acceptability, "predict_rows", recording)
+    previous = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        docs = list(pipeline.pipe(["Han bor i Oslo.", "Han bor Oslo. Barna leker ute."]))
+        assert seen == [1] and torch.get_num_threads() == 2
+        # The same probabilities as the classifier gives on two threads.
+        probabilities = component.sentence_acceptability(docs)
+        assert probabilities == [load_classifier().predict(doc.sents) for doc in docs]
+    finally:
+        torch.set_num_threads(previous)
+        pipeline.remove_pipe(COMPONENT_NAME)

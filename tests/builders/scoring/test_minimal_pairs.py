@@ -41,6 +41,13 @@ def test_deleting_the_first_word_repairs_capitalisation():
     assert outcomes == {"Spiste fisk.", "Han fisk.", "Han spiste."}
 
 
+def test_a_one_word_sentence_gets_no_deletion():
+    # Deleting "Røntgen" from "Røntgen." would leave "." — no sentence to judge, and an easy win for any scorer.
+    for words in ([Word("Røntgen", "NOUN", False), Word(".", "PUNCT")], [Word("Bonuspoeng", "NOUN")]):
+        assert delete_word(words, random.Random(0)) is None
+        assert [p.corruption for p in minimal_pairs([("s1", words)])] == []
+
+
 def test_swap_only_adjacent_words_with_different_upos_and_fixes_capitals():
     words = [Word("Han", "PRON"), Word("spiste", "VERB"), Word("fisk", "NOUN", False), Word(".", "PUNCT")]
     outcomes = {detokenize(swap_words(words, random.Random(seed))) for seed in range(50)}
