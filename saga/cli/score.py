@@ -44,7 +44,7 @@ Wikipedia sample; never the held-out sentences) and two rounds of one deletion a
 BiLSTM acceptability classifier behind the formula's unacceptability term and writes it as one safetensors file.
 The parsed examples are kept in --work-dir per pipeline, sources, example code and rounds. Same data + settings +
 seed should give the same weights on CPU (about 25 minutes on 2 cores; add -v for each epoch's dev AUROC); one of
-three full runs did not (see the README), so compare the sha256.
+five full runs did not (see the README), so compare the sha256.
 """
 
 TRAIN_LM_EXAMPLES = """examples:
