@@ -25,6 +25,7 @@ from builders.build import build_fingerprint, config_dict
 from builders.dataset_inputs import input_fingerprint, manifest_of, read_split_files
 from saga.recipe import DATASET_STAGES, ORDER, Recipe
 from saga.stages import STAGES, run_stage
+from saga.threads import torch_threads
 from saga.versions import source_fingerprint
 
 logger = logging.getLogger(__name__)
@@ -74,14 +75,9 @@ def run_recipe(recipe: Recipe, progress: Callable[[str], None] = lambda line: No
     Raises:
         [`SagaError`]: the first stage that fails, with its own message; later stages do not run.
     """
-    import torch
-
     result = RunResult()
-    threads = torch.get_num_threads()
-    if recipe.threads:
-        torch.set_num_threads(recipe.threads)
     steps = [*ORDER, *(["push"] if recipe.push else [])]
-    try:
+    with torch_threads(recipe.threads):
         for index, name in enumerate(steps, 1):
             progress(f"[{index}/{len(steps)}] {name}: running")
             start = time.perf_counter()
@@ -89,8 +85,6 @@ def run_recipe(recipe: Recipe, progress: Callable[[str], None] = lambda line: No
             outcome.seconds = time.perf_counter() - start
             result.outcomes.append(outcome)
             progress(f"[{index}/{len(steps)}] {name}: {outcome.state} in {outcome.seconds:.1f} s ({outcome.detail})")
-    finally:
-        torch.set_num_threads(threads)
     return result
 
 

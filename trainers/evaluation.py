@@ -27,6 +27,7 @@ from builders.generation.models import resolve_adapter
 from builders.generation.transformers_backend import TransformersBackend
 from builders.scoring.scorer import GrammarScorer, GrammarScorerConfig
 from saga.errors import InputDataError
+from saga.threads import torch_threads
 from trainers.eval_config import EvalConfig
 from trainers.inputs import ModelInput, resolve_model, resolve_recorded_model
 from trainers.runs import read_record
@@ -201,9 +202,7 @@ def _generate_and_perplexity(
     Perplexity reads the transformers model, so the transformers backend's model is reused for it; with vLLM,
     the model is loaded a second time in transformers after generation.
     """
-    threads = torch.get_num_threads()
-    torch.set_num_threads(config.threads or threads)
-    try:
+    with torch_threads(config.threads):
         if config.backend == "transformers":
             backend = TransformersBackend(model, adapter, config.device, config.batch_size, config.threads)
             completions = backend.generate(prompts, config.sampling())
@@ -213,8 +212,6 @@ def _generate_and_perplexity(
             del generator
             backend = TransformersBackend(model, adapter, config.device, config.batch_size, config.threads)
         return completions, perplexity(backend.model, backend.tokenizer, texts, config.batch_size)
-    finally:
-        torch.set_num_threads(threads)
 
 
 def write_adapter_evaluation(report: dict, adapter: Path) -> Path:

@@ -19,6 +19,7 @@ from transformers import GenerationConfig, LogitsProcessor, LogitsProcessorList,
 
 from builders.generation.errors import GenerationError
 from builders.generation.sampling import SamplingSettings, request_seeds, sample_seed
+from saga.threads import torch_threads
 from trainers.inputs import ModelInput, load_model_and_tokenizer
 
 logger = logging.getLogger(__name__)
@@ -112,12 +113,8 @@ class TransformersBackend:
         Raises:
             [`GenerationError`]: a prompt plus `max_tokens` exceeds the model's positions.
         """
-        threads = torch.get_num_threads()
-        torch.set_num_threads(self.threads or threads)
-        try:
+        with torch_threads(self.threads):
             return self._generate(prompts, settings)
-        finally:
-            torch.set_num_threads(threads)
 
     def _generate(self, prompts: list[list[dict]], settings: SamplingSettings) -> list[list[str]]:
         texts = [self.tokenizer.apply_chat_template(p, add_generation_prompt=True, tokenize=False) for p in prompts]

@@ -30,6 +30,7 @@ from builders.scoring.acceptability import (
 )
 from builders.scoring.acceptability_data import SourceSentence, build_examples, source_sentences
 from builders.scoring.evaluation import auroc
+from saga.threads import torch_threads
 from saga.versions import source_fingerprint
 
 logger = logging.getLogger(__name__)
@@ -162,12 +163,8 @@ def train_classifier(
     dev = [e for e in examples if e["dev"]]
     if not train or not dev or len({e["label"] for e in dev}) < 2:
         raise ValueError(f"need train and dev examples of both labels, got {len(train)} train and {len(dev)} dev")
-    previous_threads = torch.get_num_threads()
-    torch.set_num_threads(config.threads)  # a fixed thread count keeps the float sums, hence the weights, stable
-    try:
+    with torch_threads(config.threads):  # a fixed thread count keeps the float sums, hence the weights, stable
         return _train(train, dev, config)
-    finally:
-        torch.set_num_threads(previous_threads)
 
 
 def _train(

@@ -16,6 +16,7 @@ import pytest
 
 from builders.text.cleaning import paragraphs
 from builders.text.splitting import split_sentences
+from saga.threads import torch_threads
 
 WIKI = files("assets") / "wiki_nb" / "norquad_wikipedia_nb.jsonl"
 FAST = {
@@ -100,9 +101,5 @@ def pairs_folder(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module", autouse=True)
 def one_torch_thread():
     """One intra-op thread: the tiny model gains nothing from more, and on a busy machine they spin and wait."""
-    import torch
-
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+    with torch_threads(1):
+        yield
