@@ -37,6 +37,7 @@ SCORER_EXAMPLES = """examples:
 TRAIN_ACCEPTABILITY_EXAMPLES = """examples:
   saga scorer train-acceptability --data ../shared/data --n-process 2
   saga scorer train-acceptability --data ../shared/data --out build/acceptability.safetensors --epochs 3
+  saga scorer train-acceptability --data ../shared/data --out build/h64.safetensors --hidden 64 --epochs 8
   saga scorer eval                         # AUROC with the bundled (or a rebuilt) classifier
 
 Parses correct Bokmål sentences (NDT train, UD dev and trainable UD test, the CC0 news sentences, the bundled
@@ -132,6 +133,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     train_acceptability.add_argument("--epochs", type=int, default=AcceptabilityTrainingConfig.epochs)
     train_acceptability.add_argument("--seed", type=int, default=AcceptabilityTrainingConfig.seed)
+    train_acceptability.add_argument(
+        "--hidden", type=int, default=AcceptabilityTrainingConfig.hidden, help="BiLSTM size per direction"
+    )
+    train_acceptability.add_argument(
+        "--layers", type=int, default=AcceptabilityTrainingConfig.layers, help="stacked BiLSTM layers"
+    )
+    train_acceptability.add_argument(
+        "--threads", type=int, default=AcceptabilityTrainingConfig.threads, help="torch threads (part of the result)"
+    )
     train_acceptability.add_argument("--n-process", type=int, default=1, help="parsing processes")
     train_acceptability.set_defaults(func=run_train_acceptability)
 
@@ -244,7 +254,9 @@ def run_train_lm(args: argparse.Namespace) -> int:
 
 
 def run_train_acceptability(args: argparse.Namespace) -> int:
-    config = AcceptabilityTrainingConfig(epochs=args.epochs, seed=args.seed)
+    config = AcceptabilityTrainingConfig(
+        epochs=args.epochs, seed=args.seed, hidden=args.hidden, layers=args.layers, threads=args.threads
+    )
     report = train_acceptability(args.data, args.out, config, args.work_dir, args.pipeline, args.n_process, args.wiki)
     summary = {key: report[key] for key in ("train_examples", "dev_examples", "best_dev_auroc", "reference")}
     print(json.dumps({"out": str(args.out), **summary, "sha256": file_sha256(args.out)}))

@@ -10,6 +10,7 @@ import pytest
 import spacy
 from spacy.tokens import Doc, DocBin
 
+from builders.scoring.acceptability import AcceptabilityClassifier
 from saga.cli.main import build_parser, main
 
 MINI_TREEBANK = [(1, "Han", "PRON", 2), (2, "spiste", "VERB", 0), (3, "fisk", "NOUN", 2)]
@@ -135,6 +136,18 @@ def test_scorer_train_acceptability_writes_a_model_the_scorer_uses(acceptability
     assert out.read_bytes() == first
     code, stdout, err = run(capsys, "score", "--acceptability-model", str(out), str(write_lines(tmp_path)))
     assert code == 0 and "unacceptability" in json.loads(stdout) and "scorer: saga-scorer-1.3.0" in err
+
+
+def test_scorer_train_acceptability_sizes_reach_the_model(acceptability_data, tmp_path, capsys):
+    data, wiki = acceptability_data
+    out = tmp_path / "small.safetensors"
+    argv = ["scorer", "train-acceptability", "--data", str(data), "--wiki", str(wiki), "--out", str(out)]
+    argv += ["--work-dir", str(tmp_path / "work"), "--epochs", "1"]
+    argv += ["--hidden", "16", "--layers", "1", "--threads", "1"]
+    assert run(capsys, *argv)[0] == 0
+    classifier = AcceptabilityClassifier.from_file(out)
+    assert (classifier.architecture.hidden, classifier.architecture.layers) == (16, 1)
+    assert classifier.training["config"]["threads"] == 1
 
 
 def test_scorer_train_acceptability_without_data_is_a_clear_error(tmp_path, capsys):
