@@ -122,11 +122,16 @@ def write_lines(tmp_path):
     return path
 
 
-def test_scorer_train_acceptability_writes_a_model_the_scorer_uses(acceptability_data, tmp_path, capsys):
+def train_acceptability_argv(acceptability_data, tmp_path, out) -> list[str]:
+    """A one-epoch `saga scorer train-acceptability` on the small fixture data, writing `out`."""
     data, wiki = acceptability_data
-    out = tmp_path / "acceptability.safetensors"
     argv = ["scorer", "train-acceptability", "--data", str(data), "--wiki", str(wiki), "--out", str(out)]
-    argv += ["--work-dir", str(tmp_path / "work"), "--epochs", "1"]
+    return [*argv, "--work-dir", str(tmp_path / "work"), "--epochs", "1"]
+
+
+def test_scorer_train_acceptability_writes_a_model_the_scorer_uses(acceptability_data, tmp_path, capsys):
+    out = tmp_path / "acceptability.safetensors"
+    argv = train_acceptability_argv(acceptability_data, tmp_path, out)
     code, stdout, _ = run(capsys, *argv)
     summary = json.loads(stdout)
     assert code == 0 and out.is_file() and summary["out"] == str(out)
@@ -139,11 +144,9 @@ def test_scorer_train_acceptability_writes_a_model_the_scorer_uses(acceptability
 
 
 def test_scorer_train_acceptability_sizes_reach_the_model(acceptability_data, tmp_path, capsys):
-    data, wiki = acceptability_data
     out = tmp_path / "small.safetensors"
-    argv = ["scorer", "train-acceptability", "--data", str(data), "--wiki", str(wiki), "--out", str(out)]
-    argv += ["--work-dir", str(tmp_path / "work"), "--epochs", "1"]
-    argv += ["--hidden", "16", "--layers", "1", "--threads", "1"]
+    argv = [*train_acceptability_argv(acceptability_data, tmp_path, out), "--hidden", "16", "--layers", "1"]
+    argv += ["--threads", "1"]
     assert run(capsys, *argv)[0] == 0
     classifier = AcceptabilityClassifier.from_file(out)
     assert (classifier.architecture.hidden, classifier.architecture.layers) == (16, 1)
