@@ -19,7 +19,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, replace
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from spacy.language import Language
@@ -33,6 +33,7 @@ from builders.scoring.results import ScoreResult
 from builders.scoring.rules import PARSE_SUCCESS_RULES, RuleSet
 from builders.scoring.rules.annotation import Sentence, sentences, tokens
 from builders.scoring.sequence_model import TagNgramModel, load_model, sentence_symbols
+from builders.scoring.violations import Violation
 from saga.threads import torch_threads
 
 COMPONENT_NAME = "saga_grammar_scorer"
@@ -85,16 +86,19 @@ class GrammarScorerComponent:
     def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterator[Doc]:
         """Score docs a batch at a time (spaCy's `nlp.pipe` calls this), setting `doc._.saga_result`.
 
+        The rules run doc by doc first, while each doc's `annotation.tables` (a cache of a few docs) are fresh;
+        the classifier then reads the sentences of the whole batch in one forward pass. Reading every doc's
+        sentences before any rule ran built each doc's tables twice.
+
         Args:
             docs (`Iterable[Doc]`): parsed docs.
             batch_size (`int`, *optional*, defaults to 64): docs per classifier forward pass.
         """
         for batch in minibatch(docs, batch_size):
-            worded = [_worded(doc) for doc in batch]
-            for doc, sentences_, probabilities in zip(
-                batch, worded, self.sentence_acceptability(batch, worded), strict=True
-            ):
-                doc._.saga_result = self.score_doc(doc, probabilities, sentences_).to_dict()
+            analyses = [self.analyse(doc) for doc in batch]
+            probabilities = self.sentence_acceptability(batch, [a.worded if a else [] for a in analyses])
+            for doc, analysis, sentence_probabilities in zip(batch, analyses, probabilities, strict=True):
+                doc._.saga_result = self.result(analysis, sentence_probabilities).to_dict()
                 yield doc
 
     def sentence_acceptability(self, docs: list[Doc], worded: list[list[Sentence]] | None = None) -> list[list[float]]:
@@ -131,9 +135,21 @@ class GrammarScorerComponent:
                 for a batch (see `sentence_acceptability`).
             worded (`list[Sentence]`, *optional*): its worded sentences, when already known.
         """
+        analysis = self.analyse(doc, worded)
+        if analysis is not None and acceptability is None:
+            acceptability = self.sentence_acceptability([doc], [analysis.worded])[0]
+        return self.result(analysis, acceptability or [])
+
+    def analyse(self, doc: Doc, worded: list[Sentence] | None = None) -> DocAnalysis | None:
+        """Everything the score of `doc` needs except the classifier's probabilities; `None` for a doc without words.
+
+        Args:
+            doc (`Doc`): a `Doc` with POS, MORPH, LEMMA and DEP annotation.
+            worded (`list[Sentence]`, *optional*): its worded sentences, when already known.
+        """
         words = [t.lower_ for t in tokens(doc) if not t.is_punct and not t.is_space]
         if not words:
-            return ScoreResult.rejected("no_words")
+            return None
         violations = [
             replace(violation, weight=self.weights[rule_id])
             for rule_id, rule in self.rules.rules.items()
@@ -144,11 +160,21 @@ class GrammarScorerComponent:
         improbability = sum(
             self.sequence_model.improbability(sentence_symbols(sent), self.formula.sequence_span) for sent in worded
         ) / max(1, len(worded))
-        if acceptability is None:
-            acceptability = self.sentence_acceptability([doc], [worded])[0]
+        return DocAnalysis(words, violations, worded, improbability)
+
+    def result(self, analysis: DocAnalysis | None, acceptability: list[float]) -> ScoreResult:
+        """Combine a doc's analysis and the P(corrupted) of its worded sentences with the score formula.
+
+        Args:
+            analysis (`DocAnalysis`, *optional*): from `analyse`; `None` (a doc without words) is rejected.
+            acceptability (`list[float]`): P(corrupted) of each worded sentence.
+        """
+        if analysis is None:
+            return ScoreResult.rejected("no_words")
+        violations, worded = analysis.violations, analysis.worded
         unacceptability = self.acceptability.unacceptability(acceptability)
         terms = self.formula.combine(
-            sum(v.weight for v in violations), len(worded), words, improbability, unacceptability
+            sum(v.weight for v in violations), len(worded), analysis.words, analysis.improbability, unacceptability
         )
         return ScoreResult(
             score=terms.score,
@@ -160,8 +186,25 @@ class GrammarScorerComponent:
             improbability=terms.improbability,
             unacceptability=terms.unacceptability,
             n_sentences=len(worded),
-            n_words=len(words),
+            n_words=len(analysis.words),
         )
+
+
+@dataclass(frozen=True)
+class DocAnalysis:
+    """What the rules and the n-gram model found in one doc, before the classifier's term is added.
+
+    Args:
+        words (`list[str]`): its lower-cased words (no punctuation or whitespace).
+        violations (`list[Violation]`): the rules' violations, weighted.
+        worded (`list[Sentence]`): its sentences with at least one word.
+        improbability (`float`): the formula's I term.
+    """
+
+    words: list[str]
+    violations: list[Violation]
+    worded: list[Sentence]
+    improbability: float
 
 
 def _bounds(sents: list[Sentence]) -> list[tuple[int, int]]:

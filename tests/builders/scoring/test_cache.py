@@ -47,16 +47,16 @@ def test_interrupted_run_keeps_every_finished_batch(scorer, tmp_path, monkeypatc
     texts = [f"Vi kjøpte {n} nye hus i fjor." for n in range(2, 9)]
     path = tmp_path / "scores.sqlite"
     cached_scorer = GrammarScorer(scorer.config, cache=ScoreCache(path))
-    score_doc = GrammarScorerComponent.score_doc
+    analyse = GrammarScorerComponent.analyse
     seen = []
 
     def dies_on_the_fifth(self, doc, *args):
         seen.append(doc.text)
         if len(seen) == 5:
             raise KeyboardInterrupt
-        return score_doc(self, doc, *args)
+        return analyse(self, doc, *args)
 
-    monkeypatch.setattr(GrammarScorerComponent, "score_doc", dies_on_the_fifth)
+    monkeypatch.setattr(GrammarScorerComponent, "analyse", dies_on_the_fifth)
     with pytest.raises(KeyboardInterrupt):
         list(cached_scorer.score_batch(texts, batch_size=2))
     cached_scorer.cache.close()

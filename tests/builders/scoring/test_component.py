@@ -60,6 +60,21 @@ def test_component_pipe_scores_a_batch_like_one_doc_at_a_time(pipeline):
     pipeline.remove_pipe(COMPONENT_NAME)
 
 
+def test_component_pipe_builds_each_docs_tables_once(pipeline):
+    from builders.scoring.rules import annotation
+
+    pipeline.add_pipe(COMPONENT_NAME)
+    texts = [f"Vi kjøpte {n} nye hus i fjor. De var billige." for n in range(2, 14)]
+    try:
+        docs = list(pipeline.pipe(texts, batch_size=8))
+        annotation.tables.cache_clear()
+        # A batch larger than the tables cache: the rules and the classifier's sentences must share one build.
+        list(pipeline.get_pipe(COMPONENT_NAME).pipe(docs, batch_size=8))
+        assert annotation.tables.cache_info().misses == len(texts)
+    finally:
+        pipeline.remove_pipe(COMPONENT_NAME)
+
+
 def test_classifier_runs_on_one_torch_thread_and_restores_the_callers_setting(pipeline, monkeypatch):
     import torch
 
