@@ -39,6 +39,7 @@ from builders.text.cleaning import paragraphs
 from builders.text.splitting import split_sentences
 from cards.model import render_tiny_policy_card
 from saga.errors import InputDataError
+from saga.threads import torch_threads
 from trainers.tiny_tokenizer import train_tokenizer
 
 logger = logging.getLogger(__name__)
@@ -235,48 +236,48 @@ def train_tiny_policy(data_dir: str | Path, out_dir: str | Path, config: TinyPol
     config = config or TinyPolicyConfig()
     data_dir, out_dir = Path(data_dir), Path(out_dir)
     check_output(out_dir)
-    torch.set_num_threads(config.threads)
-    started = time.monotonic()
-    corpus = read_corpus(data_dir, config)
-    tokenizer = train_tokenizer(
-        corpus.plain + [m["content"] for chat in corpus.chats for m in chat],
-        config.vocab_size,
-        config.max_position_embeddings,
-    )
-    blocks = pack_blocks(corpus, tokenizer, config.block_size, config.seed)
-    torch.manual_seed(config.seed)
-    model = MistralForCausalLM(config.model_config(tokenizer))
-    train_dataset = datasets.Dataset.from_dict({"input_ids": blocks, "labels": blocks})
-    with tempfile.TemporaryDirectory(prefix="saga-tiny-") as scratch:
-        args = TrainingArguments(
-            output_dir=scratch,
-            max_steps=config.max_steps,
-            per_device_train_batch_size=config.batch_size,
-            learning_rate=config.learning_rate,
-            lr_scheduler_type="cosine",
-            warmup_steps=config.warmup_steps,
-            weight_decay=config.weight_decay,
-            adam_beta2=0.95,
-            seed=config.seed,
-            data_seed=config.seed,
-            use_cpu=True,
-            report_to="none",
-            save_strategy="no",
-            logging_steps=min(50, config.max_steps),
-            disable_tqdm=True,
+    with torch_threads(config.threads):
+        started = time.monotonic()
+        corpus = read_corpus(data_dir, config)
+        tokenizer = train_tokenizer(
+            corpus.plain + [m["content"] for chat in corpus.chats for m in chat],
+            config.vocab_size,
+            config.max_position_embeddings,
         )
-        trainer = Trainer(model=model, args=args, train_dataset=train_dataset, data_collator=default_data_collator)
-        result = trainer.train()
-    losses = [entry["loss"] for entry in trainer.state.log_history if "loss" in entry]
-    record = {
-        "config": asdict(config),
-        "corpus": {**corpus.counts, "blocks": len(blocks), "tokens": len(blocks) * config.block_size},
-        "parameters": model.num_parameters(),
-        "train_loss": result.training_loss,
-        "final_logged_loss": losses[-1] if losses else None,
-        "train_seconds": round(time.monotonic() - started, 1),
-    }
-    _save(model, tokenizer, out_dir, data_dir, record)
+        blocks = pack_blocks(corpus, tokenizer, config.block_size, config.seed)
+        torch.manual_seed(config.seed)
+        model = MistralForCausalLM(config.model_config(tokenizer))
+        train_dataset = datasets.Dataset.from_dict({"input_ids": blocks, "labels": blocks})
+        with tempfile.TemporaryDirectory(prefix="saga-tiny-") as scratch:
+            args = TrainingArguments(
+                output_dir=scratch,
+                max_steps=config.max_steps,
+                per_device_train_batch_size=config.batch_size,
+                learning_rate=config.learning_rate,
+                lr_scheduler_type="cosine",
+                warmup_steps=config.warmup_steps,
+                weight_decay=config.weight_decay,
+                adam_beta2=0.95,
+                seed=config.seed,
+                data_seed=config.seed,
+                use_cpu=True,
+                report_to="none",
+                save_strategy="no",
+                logging_steps=min(50, config.max_steps),
+                disable_tqdm=True,
+            )
+            trainer = Trainer(model=model, args=args, train_dataset=train_dataset, data_collator=default_data_collator)
+            result = trainer.train()
+        losses = [entry["loss"] for entry in trainer.state.log_history if "loss" in entry]
+        record = {
+            "config": asdict(config),
+            "corpus": {**corpus.counts, "blocks": len(blocks), "tokens": len(blocks) * config.block_size},
+            "parameters": model.num_parameters(),
+            "train_loss": result.training_loss,
+            "final_logged_loss": losses[-1] if losses else None,
+            "train_seconds": round(time.monotonic() - started, 1),
+        }
+        _save(model, tokenizer, out_dir, data_dir, record)
     return record
 
 

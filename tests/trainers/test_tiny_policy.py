@@ -106,8 +106,14 @@ def test_missing_or_broken_input_is_named(data_dir):
 
 def test_training_is_seeded_and_writes_a_loadable_model_folder(data_dir, tmp_path):
     config = dict(vocab_size=400, hidden_size=32, intermediate_size=64, num_hidden_layers=1, block_size=32)
-    config.update(max_position_embeddings=64, max_steps=2, batch_size=4, warmup_steps=1)
-    first = train_tiny_policy(data_dir, tmp_path / "a", TinyPolicyConfig(**config))
+    config.update(max_position_embeddings=64, max_steps=2, batch_size=4, warmup_steps=1, threads=1)
+    previous = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        first = train_tiny_policy(data_dir, tmp_path / "a", TinyPolicyConfig(**config))
+        assert torch.get_num_threads() == 2  # the caller's thread count comes back
+    finally:
+        torch.set_num_threads(previous)
     train_tiny_policy(data_dir, tmp_path / "b", TinyPolicyConfig(**config))
     assert (tmp_path / "a" / "model.safetensors").read_bytes() == (tmp_path / "b" / "model.safetensors").read_bytes()
     assert (tmp_path / "a" / "tokenizer.json").read_bytes() == (tmp_path / "b" / "tokenizer.json").read_bytes()
