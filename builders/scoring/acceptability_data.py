@@ -34,7 +34,7 @@ from tqdm import tqdm
 
 from builders.nlp.training import HELDOUT, TREEBANK_FILES, _is_tune
 from builders.nlp.treebank import Sentence, read_conll
-from builders.scoring.acceptability import token_features
+from builders.scoring.acceptability_features import token_features
 from builders.scoring.minimal_pairs import Word, minimal_pairs
 from builders.text.cleaning import paragraphs
 from builders.text.splitting import split_sentences
@@ -161,14 +161,47 @@ def doc_words(doc: Doc) -> list[Word]:
     return [Word(t.text, t.pos_, bool(t.whitespace_)) for t in doc if not t.is_space]
 
 
-def _example(sentence: SourceSentence, text: str, kind: str, doc: Doc) -> dict:
+def corruption_positions(corrupted: list[str], correct: list[str]) -> list[int] | None:
+    """The tokens of a corrupted sentence that stand at its corruption: the neighbours of the deleted word, or the
+    two swapped words; `None` when the parses' words are not one deletion or one swap apart (spaCy tokenised the
+    corrupted text differently).
+
+    Args:
+        corrupted (`list[str]`): the corrupted sentence's words (`token_features` "word").
+        correct (`list[str]`): the correct sentence's words.
+
+    Example:
+        ```python
+        >>> corruption_positions(["han", "bor", "oslo"], ["han", "bor", "i", "oslo"])
+        [1, 2]
+        >>> corruption_positions(["bor", "han", "i", "oslo"], ["han", "bor", "i", "oslo"])
+        [0, 1]
+        ```
+    """
+    if len(corrupted) == len(correct) - 1:
+        first = next((i for i, (a, b) in enumerate(zip(corrupted, correct, strict=False)) if a != b), len(corrupted))
+        if corrupted[first:] == correct[first + 1 :]:
+            return [i for i in (first - 1, first) if 0 <= i < len(corrupted)]
+        return None
+    if len(corrupted) == len(correct):
+        differ = [i for i, (a, b) in enumerate(zip(corrupted, correct, strict=True)) if a != b]
+        if len(differ) == 2 and differ[1] == differ[0] + 1:
+            left, right = differ
+            if (corrupted[left], corrupted[right]) == (correct[right], correct[left]):
+                return differ
+    return None
+
+
+def _example(sentence: SourceSentence, text: str, kind: str, doc: Doc, correct: list[str] | None = None) -> dict:
+    features = token_features(doc)
     return {
         "text": text,
         "label": int(kind != "correct"),
         "kind": kind,
         "source": sentence.source,
         "dev": sentence.dev,
-        "features": token_features(doc),
+        "features": features,
+        "positions": [] if correct is None else corruption_positions(features["word"], correct),
     }
 
 
@@ -178,7 +211,8 @@ def build_examples(
     """Yield one example per correct sentence and per corrupted copy: its features, label and split.
 
     Labels: 0 for a correct sentence (`kind` "correct"), 1 for a corrupted one (`kind` "deletion" or "swap").
-    The features are `token_features` of the parse.
+    The features are `token_features` of the parse; `positions` are the tokens at the corruption
+    (`corruption_positions`: none for a correct sentence, `None` where the parses do not align).
 
     Args:
         nlp (`Language`): the scorer's parsing pipeline (tagger, parser, sentence starts).
@@ -187,17 +221,18 @@ def build_examples(
         batch_size (`int`, *optional*, defaults to 256): `nlp.pipe` batch size.
         n_process (`int`, *optional*, defaults to 1): `nlp.pipe` processes.
     """
-    corrupted: list[tuple[SourceSentence, str, str]] = []
+    corrupted: list[tuple[SourceSentence, str, str, list[str]]] = []
     docs = nlp.pipe((s.text for s in sentences), batch_size=batch_size, n_process=n_process)
     for number, (sentence, doc) in enumerate(tqdm(zip(sentences, docs, strict=True), total=len(sentences))):
-        yield _example(sentence, sentence.text, "correct", doc)
+        example = _example(sentence, sentence.text, "correct", doc)
+        yield example
         words = doc_words(doc)
         for seed in range(FIRST_CORRUPTION_SEED, FIRST_CORRUPTION_SEED + rounds):
             texts = {sentence.text}
             for pair in minimal_pairs([(str(number), words)], seed):
                 if pair.corrupted not in texts:  # another round may repeat a corruption
                     texts.add(pair.corrupted)
-                    corrupted.append((sentence, pair.corruption, pair.corrupted))
-    docs = nlp.pipe((text for _, _, text in corrupted), batch_size=batch_size, n_process=n_process)
-    for (sentence, kind, text), doc in tqdm(zip(corrupted, docs, strict=True), total=len(corrupted)):
-        yield _example(sentence, text, kind, doc)
+                    corrupted.append((sentence, pair.corruption, pair.corrupted, example["features"]["word"]))
+    docs = nlp.pipe((text for _, _, text, _ in corrupted), batch_size=batch_size, n_process=n_process)
+    for (sentence, kind, text, correct), doc in tqdm(zip(corrupted, docs, strict=True), total=len(corrupted)):
+        yield _example(sentence, text, kind, doc, correct)

@@ -20,15 +20,9 @@ import torch
 from torch import nn
 from tqdm import tqdm
 
-from builders.scoring.acceptability import (
-    FIELDS,
-    REFERENCE_PERCENTILE,
-    SPECIALS,
-    UNK,
-    AcceptabilityArchitecture,
-    AcceptabilityClassifier,
-)
+from builders.scoring.acceptability import REFERENCE_PERCENTILE, AcceptabilityArchitecture, AcceptabilityClassifier
 from builders.scoring.acceptability_data import SourceSentence, build_examples, source_sentences
+from builders.scoring.acceptability_features import FIELDS, SPECIALS, UNK
 from builders.scoring.evaluation import auroc
 from saga.threads import torch_threads
 from saga.versions import source_fingerprint
@@ -37,7 +31,7 @@ logger = logging.getLogger(__name__)
 # The modules that turn source sentences into examples (corruptions, parsing, features): part of the cache key.
 EXAMPLE_CODE_ROOT = Path(__file__).parent
 EXAMPLE_CODE = tuple(
-    EXAMPLE_CODE_ROOT / name for name in ("minimal_pairs.py", "acceptability_data.py", "acceptability.py")
+    EXAMPLE_CODE_ROOT / name for name in ("minimal_pairs.py", "acceptability_data.py", "acceptability_features.py")
 )
 
 
@@ -58,6 +52,11 @@ class AcceptabilityTrainingConfig:
         hidden (`int`, *optional*, defaults to 128): LSTM size per direction.
         layers (`int`, *optional*, defaults to 2): BiLSTM layers.
         dropout (`float`, *optional*, defaults to 0.3): dropout rate.
+        token_loss_weight (`float`, *optional*, defaults to 2.0): weight of an auxiliary loss that asks every token's
+            BiLSTM state whether it stands at the corruption (the deleted word's neighbours, the two swapped words;
+            `positions` of the examples). One label per sentence says only that something is wrong; the token
+            labels say where, a denser signal from the same examples. Training only: the token head is not saved,
+            the shipped network is the same shape; 0 turns it off.
         threads (`int`, *optional*, defaults to 2): torch CPU threads.
         corruption_rounds (`int`, *optional*, defaults to 2): rounds of corruptions per source sentence (see
             `builders.scoring.acceptability_data.build_examples`).
@@ -76,6 +75,7 @@ class AcceptabilityTrainingConfig:
     hidden: int = 128
     layers: int = 2
     dropout: float = 0.3
+    token_loss_weight: float = 2.0
     threads: int = 2
     corruption_rounds: int = 2
 
@@ -85,6 +85,8 @@ class AcceptabilityTrainingConfig:
             raise ValueError(
                 "epochs, batch_size, min_count, hidden, layers, threads and corruption_rounds must be >= 1"
             )
+        if self.token_loss_weight < 0:
+            raise ValueError(f"token_loss_weight must be >= 0, got {self.token_loss_weight}")
         if not 0 <= self.word_dropout < 1 or not 0 <= self.dropout < 1:
             raise ValueError(f"dropout rates must be in [0, 1), got {self.word_dropout} and {self.dropout}")
         missing = sorted(set(FIELDS) - set(self.dims))
@@ -99,13 +101,23 @@ def read_examples(path: Path) -> list[dict]:
 
 
 def write_examples(examples: Iterable[dict], path: Path) -> int:
-    """Write examples as gzip JSON lines (`mtime=0`, so the same examples give the same bytes); returns the count."""
+    """Write examples as gzip JSON lines (`mtime=0`, so the same examples give the same bytes); returns the count.
+
+    The file appears under `path` only once complete (written beside it, then renamed): `train_acceptability`
+    takes an existing file for a finished cache, and a run killed while parsing must not leave half of one there.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
     count = 0
-    with path.open("wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as handle:
-        for example in examples:
-            handle.write((json.dumps(example, ensure_ascii=False, sort_keys=True) + "\n").encode())
-            count += 1
+    try:
+        with partial.open("wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as handle:
+            for example in examples:
+                handle.write((json.dumps(example, ensure_ascii=False, sort_keys=True) + "\n").encode())
+                count += 1
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    partial.replace(path)
     return count
 
 
@@ -132,6 +144,25 @@ def _batches(examples: list[dict], batch_size: int, rng: random.Random) -> list[
         batches += [sorted_chunk[i : i + batch_size] for i in range(0, len(sorted_chunk), batch_size)]
     rng.shuffle(batches)
     return batches
+
+
+def token_targets(batch: list[dict], width: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """Per-token targets `(batch, width)` (1 at the corruption) and which of them count: every token of a correct
+    sentence, every token of a corrupted one whose `positions` are known, none of one whose parse did not align.
+
+    Args:
+        batch (`list[dict]`): examples with `features` and `positions`.
+        width (`int`): the padded length of the batch.
+    """
+    targets = torch.zeros(len(batch), width)
+    known = torch.zeros(len(batch), width, dtype=torch.bool)
+    for row, example in enumerate(batch):
+        positions = example.get("positions")
+        if positions is None:
+            continue
+        known[row, : len(example["features"]["word"])] = True
+        targets[row, [p for p in positions if p < width]] = 1.0
+    return targets, known
 
 
 def predict_examples(classifier: AcceptabilityClassifier, examples: list[dict], batch_size: int = 256) -> list[float]:
@@ -175,12 +206,15 @@ def _train(
     vocab = build_vocab(train, config.min_count, config.max_vocab)
     architecture = AcceptabilityArchitecture(config.dims, config.hidden, config.layers, config.dropout)
     classifier = AcceptabilityClassifier(vocab, architecture)
-    optimiser = torch.optim.Adam(classifier.net.parameters(), lr=config.learning_rate)
+    net = classifier.net
+    token_head = nn.Linear(net.state_width, 1) if config.token_loss_weight else None
+    parameters = [*net.parameters(), *(token_head.parameters() if token_head is not None else ())]
+    optimiser = torch.optim.Adam(parameters, lr=config.learning_rate)
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimiser, lambda epoch: 0.5 ** max(0, epoch - 2))
     loss_fn = nn.BCEWithLogitsLoss()
     best, best_state, history = -1.0, None, []
     for epoch in range(config.epochs):
-        classifier.net.train()
+        net.train()
         total, steps = 0.0, 0
         for batch in tqdm(_batches(train, config.batch_size, rng), desc=f"epoch {epoch + 1}", leave=False):
             ids, lengths = classifier.encode([e["features"] for e in batch])
@@ -188,14 +222,22 @@ def _train(
                 dropped = torch.rand(ids["word"].shape) < config.word_dropout
                 ids["word"] = ids["word"].masked_fill(dropped & (ids["word"] > UNK), UNK)
             labels = torch.tensor([float(e["label"]) for e in batch])
-            loss = loss_fn(classifier.net(ids, lengths), labels)
+            states, mask = net.states(ids, lengths)
+            loss = loss_fn(net.logits(states, mask, lengths), labels)
+            if token_head is not None:
+                targets, known = token_targets(batch, states.shape[1])
+                if known.any():
+                    token_logits = token_head(net.dropout(states)).squeeze(-1)
+                    loss = loss + config.token_loss_weight * nn.functional.binary_cross_entropy_with_logits(
+                        token_logits[known], targets[known]
+                    )
             optimiser.zero_grad()
             loss.backward()
-            nn.utils.clip_grad_norm_(classifier.net.parameters(), 1.0)
+            nn.utils.clip_grad_norm_(parameters, 1.0)
             optimiser.step()
             total, steps = total + loss.item(), steps + 1
         scheduler.step()
-        classifier.net.eval()
+        net.eval()
         score = dev_auroc(classifier, dev)
         history.append({"epoch": epoch + 1, "train_loss": round(total / steps, 4), "dev_auroc": round(score, 4)})
         logger.info("acceptability epoch %d: %s", epoch + 1, history[-1])

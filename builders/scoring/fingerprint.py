@@ -20,7 +20,9 @@ from builders.scoring.sequence_model import BUNDLED_MODEL, file_sha256
 # 1.1.0: the tag-sequence improbability term (`builders.scoring.sequence_model`) joined the formula.
 # 1.2.0: the acceptability classifier's unacceptability term (`builders.scoring.acceptability`) joined the formula.
 # 1.3.0: a soft floor below -0.5 instead of the hard clip at -1 (`ScoreFormula.soft_floor`).
-SCORER_VERSION = "1.3.0"
+# 1.4.0: the bundled acceptability classifier retrained with the token-level loss on where the corruption is
+# (`AcceptabilityTrainingConfig.token_loss_weight`); same network shape, new weights.
+SCORER_VERSION = "1.4.0"
 
 
 def scorer_fingerprint(

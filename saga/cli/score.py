@@ -42,10 +42,11 @@ TRAIN_ACCEPTABILITY_EXAMPLES = """examples:
 
 Parses correct Bokmål sentences (NDT train, UD dev and trainable UD test, the CC0 news sentences, the bundled
 Wikipedia sample; never the held-out sentences) and two rounds of one deletion and one swap of each, trains the
-BiLSTM acceptability classifier behind the formula's unacceptability term and writes it as one safetensors file.
+BiLSTM acceptability classifier behind the formula's unacceptability term (a sentence label plus, weighted by
+--token-loss-weight, a label on each token at the corruption) and writes it as one safetensors file.
 The parsed examples are kept in --work-dir per pipeline, sources, example code and rounds. Same data + settings +
-seed should give the same weights on CPU (about 25 minutes on 2 cores; add -v for each epoch's dev AUROC); one of
-five full runs did not (see the README), so compare the sha256.
+seed should give the same weights on CPU (about 25 minutes on 2 cores; add -v for each epoch's dev AUROC); one
+earlier full run did not (see the README), so compare the sha256.
 """
 
 TRAIN_LM_EXAMPLES = """examples:
@@ -141,6 +142,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     train_acceptability.add_argument(
         "--threads", type=int, default=AcceptabilityTrainingConfig.threads, help="torch threads (part of the result)"
+    )
+    train_acceptability.add_argument(
+        "--token-loss-weight",
+        type=float,
+        default=AcceptabilityTrainingConfig.token_loss_weight,
+        help="weight of the auxiliary loss on where the corruption is (0: sentence labels only)",
     )
     train_acceptability.add_argument("--n-process", type=int, default=1, help="parsing processes")
     train_acceptability.set_defaults(func=run_train_acceptability)
@@ -255,7 +262,12 @@ def run_train_lm(args: argparse.Namespace) -> int:
 
 def run_train_acceptability(args: argparse.Namespace) -> int:
     config = AcceptabilityTrainingConfig(
-        epochs=args.epochs, seed=args.seed, hidden=args.hidden, layers=args.layers, threads=args.threads
+        epochs=args.epochs,
+        seed=args.seed,
+        hidden=args.hidden,
+        layers=args.layers,
+        threads=args.threads,
+        token_loss_weight=args.token_loss_weight,
     )
     report = train_acceptability(args.data, args.out, config, args.work_dir, args.pipeline, args.n_process, args.wiki)
     summary = {key: report[key] for key in ("train_examples", "dev_examples", "best_dev_auroc", "reference")}

@@ -10,6 +10,7 @@ import pytest
 import spacy
 from spacy.tokens import Doc, DocBin
 
+from builders.scoring import SCORER_VERSION
 from builders.scoring.acceptability import AcceptabilityClassifier
 from saga.cli.main import build_parser, main
 
@@ -140,17 +141,17 @@ def test_scorer_train_acceptability_writes_a_model_the_scorer_uses(acceptability
     assert run(capsys, *argv)[0] == 0  # the parsed examples come from the work folder the second time
     assert out.read_bytes() == first
     code, stdout, err = run(capsys, "score", "--acceptability-model", str(out), str(write_lines(tmp_path)))
-    assert code == 0 and "unacceptability" in json.loads(stdout) and "scorer: saga-scorer-1.3.0" in err
+    assert code == 0 and "unacceptability" in json.loads(stdout) and f"scorer: saga-scorer-{SCORER_VERSION}" in err
 
 
 def test_scorer_train_acceptability_sizes_reach_the_model(acceptability_data, tmp_path, capsys):
     out = tmp_path / "small.safetensors"
     argv = [*train_acceptability_argv(acceptability_data, tmp_path, out), "--hidden", "16", "--layers", "1"]
-    argv += ["--threads", "1"]
+    argv += ["--threads", "1", "--token-loss-weight", "0"]
     assert run(capsys, *argv)[0] == 0
     classifier = AcceptabilityClassifier.from_file(out)
     assert (classifier.architecture.hidden, classifier.architecture.layers) == (16, 1)
-    assert classifier.training["config"]["threads"] == 1
+    assert classifier.training["config"]["threads"] == 1 and classifier.training["config"]["token_loss_weight"] == 0
 
 
 def test_scorer_train_acceptability_without_data_is_a_clear_error(tmp_path, capsys):

@@ -3,14 +3,8 @@
 import pytest
 import torch
 
-from builders.scoring.acceptability import (
-    FIELDS,
-    MAX_TOKENS,
-    AcceptabilityArchitecture,
-    AcceptabilityClassifier,
-    load_classifier,
-    token_features,
-)
+from builders.scoring.acceptability import AcceptabilityArchitecture, AcceptabilityClassifier, load_classifier
+from builders.scoring.acceptability_features import FIELDS, MAX_TOKENS, token_features
 from builders.scoring.errors import ScorerConfigError
 
 ARCHITECTURE = AcceptabilityArchitecture({name: 4 for name in FIELDS}, hidden=8, layers=1, dropout=0.0)

@@ -4,13 +4,20 @@ import pytest
 
 from builders import nlp as nlp_loader
 from builders.scoring import acceptability_training, segmentation
-from builders.scoring.acceptability import FIELDS
-from builders.scoring.acceptability_data import SourceSentence, build_examples, detokenize_forms, source_sentences
+from builders.scoring.acceptability_data import (
+    SourceSentence,
+    build_examples,
+    corruption_positions,
+    detokenize_forms,
+    source_sentences,
+)
+from builders.scoring.acceptability_features import FIELDS
 from builders.scoring.acceptability_training import (
     AcceptabilityTrainingConfig,
     build_vocab,
     examples_file,
     read_examples,
+    token_targets,
     train_classifier,
     write_examples,
 )
@@ -49,12 +56,29 @@ def test_examples_are_each_sentence_and_its_parsed_corruptions(tmp_path):
     assert [(e["kind"], e["label"]) for e in examples] == [("correct", 0), ("deletion", 1), ("swap", 1)]
     assert examples[0]["features"]["word"][:3] == ["han", "bor", "i"]
     assert all(e["text"] != sentences[0].text for e in examples[1:])
+    # Where each corruption is, in the corrupted parse's tokens.
+    correct = examples[0]["features"]["word"]
+    assert examples[0]["positions"] == []
+    for example in examples[1:]:
+        assert example["positions"] == corruption_positions(example["features"]["word"], correct) is not None
     path = tmp_path / "examples.jsonl.gz"
     assert write_examples(examples, path) == 3
     assert read_examples(path) == examples
     first = path.read_bytes()
     write_examples(examples, path)
     assert path.read_bytes() == first
+
+
+def test_an_interrupted_write_leaves_no_examples_file(tmp_path):
+    def interrupted():
+        yield {"label": 0}
+        raise KeyboardInterrupt
+
+    path = tmp_path / "examples.jsonl.gz"
+    with pytest.raises(KeyboardInterrupt):
+        write_examples(interrupted(), path)
+    assert list(tmp_path.iterdir()) == []  # so the next run parses again instead of reading half a file
+    assert write_examples([{"label": 0}], path) == 1 and read_examples(path) == [{"label": 0}]
 
 
 def synthetic_examples(n: int = 96) -> list[dict]:
@@ -65,12 +89,37 @@ def synthetic_examples(n: int = 96) -> list[dict]:
         if i % 2:
             words = [*words[:1], "x", *words[1:]]
         features = {name: list(words) for name in FIELDS}
-        examples.append({"label": i % 2, "dev": i % 8 in (0, 1), "features": features})
+        positions = [1] if i % 2 else []
+        examples.append({"label": i % 2, "dev": i % 8 in (0, 1), "features": features, "positions": positions})
     return examples
 
 
-def test_training_learns_the_signal_and_is_deterministic():
-    config = AcceptabilityTrainingConfig(**TINY, learning_rate=0.05, min_count=1)
+def test_corruption_positions_point_at_the_deleted_words_neighbours_and_the_swapped_words():
+    correct = ["han", "bor", "i", "oslo", "."]
+    assert corruption_positions(["han", "bor", "oslo", "."], correct) == [1, 2]
+    assert corruption_positions(["bor", "i", "oslo", "."], correct) == [0]
+    assert corruption_positions(["han", "bor", "i", "oslo"], correct) == [3]
+    assert corruption_positions(["bor", "han", "i", "oslo", "."], correct) == [0, 1]
+    # Not one deletion or one swap apart (spaCy tokenised the corrupted text differently): unknown.
+    assert corruption_positions(["han", "bor", "i", "os", "lo", "."], correct) is None
+    assert corruption_positions(["han", "oslo", "i", "bor", "."], correct) is None
+    assert corruption_positions(["han", "i", "."], correct) is None
+
+
+def test_token_targets_mark_the_corruption_and_skip_unaligned_sentences():
+    batch = [
+        {"features": {"word": ["a", "b", "c"]}, "positions": []},
+        {"features": {"word": ["a", "x"]}, "positions": [1]},
+        {"features": {"word": ["a", "b", "c"]}, "positions": None},
+    ]
+    targets, known = token_targets(batch, 3)
+    assert targets.tolist() == [[0, 0, 0], [0, 1, 0], [0, 0, 0]]
+    assert known.tolist() == [[True, True, True], [True, True, False], [False, False, False]]
+
+
+@pytest.mark.parametrize("token_loss_weight", [0.0, 0.5])
+def test_training_learns_the_signal_and_is_deterministic(token_loss_weight):
+    config = AcceptabilityTrainingConfig(**TINY, learning_rate=0.05, min_count=1, token_loss_weight=token_loss_weight)
     first, report = train_classifier(synthetic_examples(), config)
     second, _ = train_classifier(synthetic_examples(), config)
     assert report["best_dev_auroc"] > 0.9
@@ -93,6 +142,8 @@ def test_training_config_rejects_bad_values():
         AcceptabilityTrainingConfig(epochs=0)
     with pytest.raises(ValueError, match="dropout rates"):
         AcceptabilityTrainingConfig(word_dropout=1.0)
+    with pytest.raises(ValueError, match="token_loss_weight must be >= 0"):
+        AcceptabilityTrainingConfig(token_loss_weight=-1.0)
     with pytest.raises(ValueError, match="dims lacks the fields"):
         AcceptabilityTrainingConfig(dims={"word": 8})
     with pytest.raises(ValueError, match="need train and dev examples"):
