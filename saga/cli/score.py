@@ -260,15 +260,12 @@ def run_train_lm(args: argparse.Namespace) -> int:
     return 0
 
 
+# The `AcceptabilityTrainingConfig` fields that `saga scorer train-acceptability` sets from flags of the same name.
+TRAINING_FLAGS = ("epochs", "seed", "hidden", "layers", "threads", "token_loss_weight")
+
+
 def run_train_acceptability(args: argparse.Namespace) -> int:
-    config = AcceptabilityTrainingConfig(
-        epochs=args.epochs,
-        seed=args.seed,
-        hidden=args.hidden,
-        layers=args.layers,
-        threads=args.threads,
-        token_loss_weight=args.token_loss_weight,
-    )
+    config = AcceptabilityTrainingConfig(**{name: getattr(args, name) for name in TRAINING_FLAGS})
     report = train_acceptability(args.data, args.out, config, args.work_dir, args.pipeline, args.n_process, args.wiki)
     summary = {key: report[key] for key in ("train_examples", "dev_examples", "best_dev_auroc", "reference")}
     print(json.dumps({"out": str(args.out), **summary, "sha256": file_sha256(args.out)}))
