@@ -161,7 +161,7 @@ def token_targets(batch: list[dict], width: int) -> tuple[torch.Tensor, torch.Te
         if positions is None:
             continue
         known[row, : len(example["features"]["word"])] = True
-        targets[row, [p for p in positions if p < width]] = 1.0
+        targets[row, positions] = 1.0
     return targets, known
 
 
@@ -228,9 +228,7 @@ def _train(
                 targets, known = token_targets(batch, states.shape[1])
                 if known.any():
                     token_logits = token_head(net.dropout(states)).squeeze(-1)
-                    loss = loss + config.token_loss_weight * nn.functional.binary_cross_entropy_with_logits(
-                        token_logits[known], targets[known]
-                    )
+                    loss = loss + config.token_loss_weight * loss_fn(token_logits[known], targets[known])
             optimiser.zero_grad()
             loss.backward()
             nn.utils.clip_grad_norm_(parameters, 1.0)

@@ -124,28 +124,11 @@ class GrammarScorerComponent:
             start += len(sents)
         return result
 
-    def score_doc(
-        self, doc: Doc, acceptability: list[float] | None = None, worded: list[Sentence] | None = None
-    ) -> ScoreResult:
-        """Run the rules on a parsed `doc` and return its `ScoreResult`.
-
-        Args:
-            doc (`Doc`): a `Doc` with POS, MORPH, LEMMA and DEP annotation.
-            acceptability (`list[float]`, *optional*): P(corrupted) of its worded sentences, when already computed
-                for a batch (see `sentence_acceptability`).
-            worded (`list[Sentence]`, *optional*): its worded sentences, when already known.
-        """
-        analysis = self.analyse(doc, worded)
-        if analysis is not None and acceptability is None:
-            acceptability = self.sentence_acceptability([doc], [analysis.worded])[0]
-        return self.result(analysis, acceptability or [])
-
-    def analyse(self, doc: Doc, worded: list[Sentence] | None = None) -> DocAnalysis | None:
+    def analyse(self, doc: Doc) -> DocAnalysis | None:
         """Everything the score of `doc` needs except the classifier's probabilities; `None` for a doc without words.
 
         Args:
             doc (`Doc`): a `Doc` with POS, MORPH, LEMMA and DEP annotation.
-            worded (`list[Sentence]`, *optional*): its worded sentences, when already known.
         """
         words = [t.lower_ for t in tokens(doc) if not t.is_punct and not t.is_space]
         if not words:
@@ -155,8 +138,7 @@ class GrammarScorerComponent:
             for rule_id, rule in self.rules.rules.items()
             for violation in rule(doc)
         ]
-        if worded is None:
-            worded = _worded(doc)
+        worded = _worded(doc)
         improbability = sum(
             self.sequence_model.improbability(sentence_symbols(sent), self.formula.sequence_span) for sent in worded
         ) / max(1, len(worded))
