@@ -5,6 +5,10 @@ For each corruption type, AUROC treats the correct sentences as positives and th
 correct sentence scores strictly higher than its corrupted copy, with ties reported separately. The held-out
 sentences are the UD Norwegian-Bokmål test documents that `nb_saga_sm` never trained on
 (`builders.nlp.training.HELDOUT`).
+
+Two sets of pairs are built from them: the ScaLA corruptions (`builders.scoring.minimal_pairs`; the issue's goal is
+on these), which the acceptability classifier is trained on for other sentences, and the inflection corruptions
+(`builders.scoring.inflection_pairs`), which no part of the scorer was trained on.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from pathlib import Path
 from scipy.stats import mannwhitneyu
 
 from builders.nlp.training import HELDOUT
+from builders.scoring.inflection_pairs import INFLECTIONS, inflection_pairs, read_annotated_sentences
 from builders.scoring.minimal_pairs import CORRUPTIONS, MinimalPair, minimal_pairs, read_treebank_sentences
 from builders.scoring.scorer import GrammarScorer
 
@@ -25,7 +30,7 @@ class CorruptionReport:
     """Separation metrics for one corruption type (or `"all"`).
 
     Args:
-        corruption (`str`): `"deletion"`, `"swap"` or `"all"`.
+        corruption (`str`): the corruption type (`"deletion"`, `"swap"`, one of `INFLECTIONS`) or `"all"`.
         pairs (`int`): number of minimal pairs.
         auroc (`float`): area under the ROC curve of score as a correct-vs-corrupted classifier.
         pairwise_accuracy (`float`): share of pairs with score(correct) > score(corrupted).
@@ -76,7 +81,11 @@ def report_pairs(corruption: str, scored: list[tuple[float, float]]) -> Corrupti
 
 
 def evaluate_pairs(
-    scorer: GrammarScorer, pairs: Iterable[MinimalPair], batch_size: int = 64, n_process: int = 1
+    scorer: GrammarScorer,
+    pairs: Iterable[MinimalPair],
+    batch_size: int = 64,
+    n_process: int = 1,
+    corruptions: tuple[str, ...] = CORRUPTIONS,
 ) -> list[CorruptionReport]:
     """Score every distinct sentence once and report each corruption type, then all pairs together.
 
@@ -85,6 +94,7 @@ def evaluate_pairs(
         pairs (`Iterable[MinimalPair]`): the minimal pairs.
         batch_size (`int`, *optional*, defaults to 64): `nlp.pipe` batch size.
         n_process (`int`, *optional*, defaults to 1): `nlp.pipe` worker processes.
+        corruptions (`tuple[str, ...]`, *optional*, defaults to `CORRUPTIONS`): the row order of the types.
     """
     pairs = list(pairs)
     if not pairs:
@@ -92,7 +102,7 @@ def evaluate_pairs(
     texts = list(dict.fromkeys(text for p in pairs for text in (p.correct, p.corrupted)))
     scores = {t: r.score for t, r in zip(texts, scorer.score_batch(texts, batch_size, n_process), strict=True)}
     rows = []
-    for corruption in [*CORRUPTIONS, "all"]:
+    for corruption in [*corruptions, "all"]:
         chosen = [p for p in pairs if corruption in (p.corruption, "all")]
         if chosen:
             rows.append(report_pairs(corruption, [(scores[p.correct], scores[p.corrupted]) for p in chosen]))
@@ -119,6 +129,24 @@ def evaluate_heldout(
     """
     sentences = read_treebank_sentences(Path(str(path or HELDOUT)))
     return evaluate_pairs(scorer, minimal_pairs(sentences, seed), batch_size, n_process)
+
+
+def evaluate_inflections(
+    scorer: GrammarScorer, path: str | Path | None = None, seed: int = 0, batch_size: int = 64, n_process: int = 1
+) -> list[CorruptionReport]:
+    """Build inflection pairs from a gold-annotated CoNLL-U file (default: the bundled held-out) and evaluate;
+    no rows for a file without the lemmas and FEATS the corruptions need.
+
+    Args:
+        scorer (`GrammarScorer`): the scorer under evaluation.
+        path (`str` or `Path`, *optional*): CoNLL-U file with lemmas and FEATS; defaults to
+            `builders.nlp.training.HELDOUT`.
+        seed (`int`, *optional*, defaults to 0): corruption seed.
+        batch_size (`int`, *optional*, defaults to 64): `nlp.pipe` batch size.
+        n_process (`int`, *optional*, defaults to 1): `nlp.pipe` worker processes.
+    """
+    pairs = list(inflection_pairs(read_annotated_sentences(Path(str(path or HELDOUT))), seed))
+    return evaluate_pairs(scorer, pairs, batch_size, n_process, INFLECTIONS) if pairs else []
 
 
 def format_table(rows: list[CorruptionReport]) -> str:

@@ -26,11 +26,24 @@ MIN_COMPOUND_PART = 3
 LINKING_LETTERS = ("s", "e")
 
 
-def _neuters(lemma: str) -> set[str]:
+def neuter_forms(lemma: str) -> set[str]:
     """Candidate neuter forms of an adjective lemma: stor → stort, ny → nytt, grønn → grønt."""
     candidates = {lemma + "t", lemma + "tt"}
     if len(lemma) > 2 and lemma[-1] == lemma[-2]:
         candidates.add(lemma[:-1] + "t")
+    return candidates
+
+
+def weak_forms(lemma: str) -> set[str]:
+    """Candidate weak (definite or plural) forms of an adjective lemma: stor → store, tom → tomme, åpen → åpne,
+    gammel → gamle, avslappet → avslappete / avslappede; callers keep the ones Ordbank lists."""
+    candidates = {lemma + "e", lemma + lemma[-1] + "e"}
+    if len(lemma) > 3 and lemma[-2] == "e" and lemma[-1] in "lnr":
+        stem = lemma[:-2]
+        single = stem[:-1] if stem[-1] == stem[-2] else stem  # gamm-el → gam-le
+        candidates |= {stem + lemma[-1] + "e", single + lemma[-1] + "e"}
+    if lemma.endswith("et"):
+        candidates.add(lemma[:-1] + "de")
     return candidates
 
 
@@ -104,12 +117,12 @@ class Lexicon:
             return None
         if lower not in lemmas:
             # An inflected form: neuter when it is its lemma's neuter ("stort", "nytt", "grønt").
-            return "Neut" if any(lower in _neuters(lemma) for lemma in lemmas) else None
+            return "Neut" if any(lower in neuter_forms(lemma) for lemma in lemmas) else None
         # A base form ("stor") is common gender when the lemma has a distinct neuter ("lett" does not); base
         # forms in -e ("ekte", "moderne") never inflect.
         if lower.endswith("e"):
             return None
-        distinct = any(lower in self.adjective_lemmas.get(n, ()) for n in _neuters(lower) if n != lower)
+        distinct = any(lower in self.adjective_lemmas.get(n, ()) for n in neuter_forms(lower) if n != lower)
         return "Com" if distinct else None
 
     def _is_compound(self, word: str, depth: int) -> bool:

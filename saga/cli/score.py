@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
-from builders.scoring import COMPONENT_NAME, GrammarScorer, GrammarScorerConfig, ScoreCache
+from builders.scoring import COMPONENT_NAME, GrammarScorer, GrammarScorerConfig, ScoreCache, ScoreFormula
 from builders.scoring.acceptability import BUNDLED_CLASSIFIER
 from builders.scoring.acceptability_training import AcceptabilityTrainingConfig, train_acceptability
-from builders.scoring.evaluation import evaluate_heldout, format_table, rows_as_dicts
+from builders.scoring.evaluation import evaluate_heldout, evaluate_inflections, format_table, rows_as_dicts
 from builders.scoring.inputs import iter_lines, iter_parquet_column
 from builders.scoring.sequence_model import BUNDLED_MODEL, TagNgramModel, docbin_sequences, file_sha256
 from saga.errors import InputDataError
@@ -29,6 +30,7 @@ SCORER_EXAMPLES = """examples:
   saga scorer eval                         # AUROC / pairwise accuracy on the bundled held-out UD sentences
   saga scorer eval --seed 1 --json
   saga scorer eval --heldout my_sentences.conllu --n-process 2
+  saga scorer eval --acceptability-weight 0  # the rules and the n-gram term alone
   saga scorer info                         # fingerprint, formula and rule weights
   saga scorer train-lm --corpus build/nlp/corpus --out assets/scorer/tag_ngram_v1.json
   saga scorer train-acceptability --data ../shared/data
@@ -159,13 +161,27 @@ def _add_scorer_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--acceptability-model", metavar="FILE", help="acceptability classifier (default: the bundled one)"
     )
+    parser.add_argument(
+        "--acceptability-weight",
+        type=float,
+        metavar="K",
+        help=f"weight κ of the classifier's term (default {ScoreFormula.acceptability_weight}; 0 skips it)",
+    )
     parser.add_argument("--batch-size", type=int, default=64, help="texts per nlp.pipe batch and cache commit")
     parser.add_argument("--n-process", type=int, default=1, help="parser worker processes")
 
 
 def _scorer_config(args: argparse.Namespace) -> GrammarScorerConfig:
+    formula = ScoreFormula()
+    if args.acceptability_weight is not None:
+        if args.acceptability_weight < 0:
+            raise InputDataError(f"--acceptability-weight must be >= 0, got {args.acceptability_weight}")
+        formula = replace(formula, acceptability_weight=args.acceptability_weight)
     return GrammarScorerConfig(
-        args.pipeline, sequence_model=args.sequence_model, acceptability_model=args.acceptability_model
+        args.pipeline,
+        formula=formula,
+        sequence_model=args.sequence_model,
+        acceptability_model=args.acceptability_model,
     )
 
 
@@ -202,13 +218,18 @@ def _write_results(scorer: GrammarScorer, texts, args: argparse.Namespace) -> No
 
 
 def run_eval(args: argparse.Namespace) -> int:
-    scorer = GrammarScorer(_scorer_config(args))
-    rows = evaluate_heldout(scorer, args.heldout, args.seed, args.batch_size, args.n_process)
+    with GrammarScorer(_scorer_config(args)) as scorer:
+        rows = evaluate_heldout(scorer, args.heldout, args.seed, args.batch_size, args.n_process)
+        inflections = evaluate_inflections(scorer, args.heldout, args.seed, args.batch_size, args.n_process)
     if args.json:
-        print(json.dumps({"fingerprint": scorer.fingerprint, "seed": args.seed, "rows": rows_as_dicts(rows)}))
+        report = {"fingerprint": scorer.fingerprint, "seed": args.seed, "rows": rows_as_dicts(rows)}
+        print(json.dumps(report | {"inflection_rows": rows_as_dicts(inflections)}))
     else:
         print(f"scorer: {scorer.fingerprint}  seed: {args.seed}\n")
+        print("ScaLA minimal pairs (the corruption types the acceptability classifier is trained on):\n")
         print(format_table(rows))
+        print("\nInflection minimal pairs (no part of the scorer is trained on them):\n")
+        print(format_table(inflections) if inflections else "none: the file has no lemmas and FEATS to re-inflect")
     return 0
 
 

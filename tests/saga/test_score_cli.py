@@ -67,9 +67,18 @@ def test_scorer_eval_prints_the_table(tmp_path, capsys):
     path.write_text("# sent_id = a\n" + "\n".join(rows) + "\n\n", encoding="utf-8")
     code, out, _ = run(capsys, "scorer", "eval", "--heldout", str(path))
     assert code == 0 and "| corruption | pairs | AUROC | pairwise accuracy |" in out
-    code, out, _ = run(capsys, "scorer", "eval", "--heldout", str(path), "--json")
+    assert "none: the file has no lemmas and FEATS to re-inflect" in out  # the mini treebank has neither
+    code, out, _ = run(capsys, "scorer", "eval", "--heldout", str(path), "--json", "--acceptability-weight", "0")
     report = json.loads(out)
     assert [row["corruption"] for row in report["rows"]] == ["deletion", "swap", "all"]
+    assert report["inflection_rows"] == []
+    code, out, _ = run(capsys, "scorer", "eval", "--heldout", str(path), "--json")
+    assert json.loads(out)["fingerprint"] != report["fingerprint"]  # κ = 0 is another scorer
+
+
+def test_scorer_eval_rejects_a_negative_classifier_weight(capsys):
+    code, out, err = run(capsys, "scorer", "eval", "--acceptability-weight", "-1")
+    assert code == 1 and err.startswith("saga: error: --acceptability-weight must be >= 0")
 
 
 def test_scorer_info_lists_rules_and_weights(capsys):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from builders.scoring.evaluation import auroc, evaluate_heldout, format_table, report_pairs
+from builders.scoring.evaluation import auroc, evaluate_heldout, evaluate_inflections, format_table, report_pairs
 
 CONLLU_ROWS = [
     ("s1", [("Han", "PRON", 2), ("spiste", "VERB", 0), ("fisk", "NOUN", 2), ("i", "ADP", 5), ("går", "NOUN", 2)]),
@@ -47,3 +47,28 @@ def test_heldout_evaluation_on_a_small_file(scorer, tmp_path):
     table = format_table(rows)
     assert table.splitlines()[0].startswith("| corruption | pairs | AUROC | pairwise accuracy")
     assert rows == evaluate_heldout(scorer, tmp_path / "mini.conllu", seed=0)
+
+
+# Gold lemma and FEATS for the inflection corruptions: (form, lemma, UPOS, FEATS, head, deprel).
+ANNOTATED = [
+    ("Vi", "vi", "PRON", "Number=Plur|Person=1|PronType=Prs", 2, "nsubj"),
+    ("kjøpte", "kjøpe", "VERB", "Mood=Ind|Tense=Past|VerbForm=Fin", 0, "root"),
+    ("et", "en", "DET", "Gender=Neut|Number=Sing|PronType=Art", 5, "det"),
+    ("stort", "stor", "ADJ", "Definite=Ind|Degree=Pos|Gender=Neut|Number=Sing", 5, "amod"),
+    ("hus", "hus", "NOUN", "Definite=Ind|Gender=Neut|Number=Sing", 2, "obj"),
+]
+
+
+def test_inflection_evaluation_on_a_small_file(scorer, tmp_path):
+    rows = [
+        f"{i}\t{f}\t{lemma}\t{u}\t_\t{feats}\t{h}\t{d}\t_\t_"
+        for i, (f, lemma, u, feats, h, d) in enumerate(ANNOTATED, 1)
+    ]
+    path = tmp_path / "annotated.conllu"
+    path.write_text(
+        "# sent_id = a\n" + "\n".join(rows) + "\n6\t.\t$.\tPUNCT\t_\t_\t2\tpunct\t_\t_\n\n", encoding="utf-8"
+    )
+    report = {row.corruption: row for row in evaluate_inflections(scorer, path)}
+    assert list(report) == ["noun_definiteness", "adjective_inflection", "verb_finiteness", "all"]
+    assert report["all"].pairs == 3 and report["all"].pairwise_accuracy == 1.0  # "et stort huset", "et stor hus", ...
+    assert evaluate_inflections(scorer, write_conllu(tmp_path / "mini.conllu")) == []  # no lemmas or FEATS

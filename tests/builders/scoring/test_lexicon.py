@@ -1,8 +1,9 @@
-"""Norsk Ordbank forms: compounds, genitives, hyphens, and the gender an adjective form shows."""
+"""Norsk Ordbank forms: compounds, genitives, hyphens, the gender an adjective form shows, and the weak forms an
+adjective lemma may take."""
 
 import pytest
 
-from builders.scoring.lexicon import ATTRIBUTION, lexicon_version, load_lexicon
+from builders.scoring.lexicon import ATTRIBUTION, lexicon_version, load_lexicon, weak_forms
 
 
 @pytest.mark.parametrize(
@@ -23,6 +24,12 @@ def test_unknown_forms(word):
 )
 def test_adjective_gender_from_form(form, gender):
     assert load_lexicon().adjective_gender(form) == gender
+
+
+def test_weak_form_candidates():
+    assert {"gamle", "store"} <= weak_forms("gammel") | weak_forms("stor")
+    assert "åne" not in weak_forms("åpen")  # only a doubled consonant is simplified (gamm-el → gam-le)
+    assert {"avslappete", "avslappede"} <= weak_forms("avslappet")
 
 
 def test_attribution_and_version_are_recorded():
