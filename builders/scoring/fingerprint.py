@@ -22,7 +22,10 @@ from builders.scoring.sequence_model import BUNDLED_MODEL, file_sha256
 # 1.3.0: a soft floor below -0.5 instead of the hard clip at -1 (`ScoreFormula.soft_floor`).
 # 1.4.0: the bundled acceptability classifier retrained with the token-level loss on where the corruption is
 # (`AcceptabilityTrainingConfig.token_loss_weight`); same network shape, new weights.
-SCORER_VERSION = "1.4.0"
+# 1.5.0: the agreement rules read an adjective's weak or strong inflection from its form (Ordbank), not from the
+# tagger, which reads it from the phrase: "et uutforskete område", "farlige inneluft", "de lang periodene", "lang
+# perioder", "jeg er sosialt", "det er lure å ..." are now caught.
+SCORER_VERSION = "1.5.0"
 
 
 def scorer_fingerprint(
@@ -50,7 +53,7 @@ def scorer_fingerprint(
     Example:
         ```python
         >>> fp = scorer_fingerprint("saga.rules.v1", {"missing_finite_verb": 1.5}, ScoreFormula(), 100_000, "nb_x")
-        >>> fp.startswith("saga-scorer-1.3.0+saga.rules.v1+")
+        >>> fp.startswith("saga-scorer-1.5.0+saga.rules.v1+")
         True
         ```
     """

@@ -24,6 +24,9 @@ OPEN_CLASSES = ("noun", "verb", "adj", "adv")
 MIN_COMPOUND_PART = 3
 # Linking elements between compound parts ("gjerning-s-beskrivelse", "barn-e-hage").
 LINKING_LETTERS = ("s", "e")
+# Adjectives whose form does not show the phrase's definiteness: strong after a possessive or definite determiner
+# ("min egen bil", "den annen verdenskrig"), weak in the vocative ("kjære venn").
+STRENGTH_EXCEPTIONS = {"egen", "annen", "kjær"}
 
 
 def neuter_forms(lemma: str) -> set[str]:
@@ -55,7 +58,9 @@ class Lexicon:
             (`"noun"`, `"verb"`, `"adj"`, `"adv"`).
         function_words (`Table`): spaCy lookup table of closed-class forms (keys are hashed strings).
         adjective_lemmas (`dict[str, frozenset[str]]`, *optional*): lower-cased adjective form → its lemmas,
-            for `adjective_gender`.
+            for `adjective_gender` and `adjective_strength`.
+        noun_lemmas (`frozenset[str]`, *optional*): lower-cased nouns that are lemmas of their own, for
+            `has_distinct_plural`.
 
     Example:
         ```python
@@ -70,10 +75,12 @@ class Lexicon:
         forms_by_pos: dict[str, frozenset[str]],
         function_words: Table,
         adjective_lemmas: dict[str, frozenset[str]] | None = None,
+        noun_lemmas: frozenset[str] = frozenset(),
     ):
         self.forms_by_pos = forms_by_pos
         self.function_words = function_words
         self.adjective_lemmas = adjective_lemmas or {}
+        self.noun_lemmas = noun_lemmas
 
     def __contains__(self, word: str) -> bool:
         return self.is_open_class(word) or word in self.function_words
@@ -125,6 +132,38 @@ class Lexicon:
         distinct = any(lower in self.adjective_lemmas.get(n, ()) for n in neuter_forms(lower) if n != lower)
         return "Com" if distinct else None
 
+    def has_distinct_plural(self, noun: str) -> bool:
+        """True when Ordbank lists an -er/-r plural of a lower-cased noun ("bil" → "biler"); False for "hus",
+        "fremskritt", "opprør" (plural = singular; "opprører" is a noun of its own) and for nouns it lacks."""
+        nouns = self.forms_by_pos["noun"]
+        plurals = (noun + "er", noun + "r")
+        return noun in nouns and any(p in nouns and p not in self.noun_lemmas for p in plurals)
+
+    @lru_cache(maxsize=50_000)  # noqa: B019 - as for `is_known`
+    def adjective_strength(self, word: str) -> str | None:
+        """`"weak"` for an adjective's -e form ("store", "farlige", "gamle"), `"strong"` for its base or neuter
+        form ("stor", "stort", "farlig") when Ordbank lists a distinct -e form; `None` when the form does not tell
+        (indeclinable "moderne", "bra", "grå" — whose -e form is optional —, comparatives "større", unknown
+        words, "egen", "annen").
+
+        Read from the form rather than from the tagger, which guesses an ambiguous form's definiteness and number
+        from its noun phrase ("et uutforskete område" is tagged indefinite singular), so its tags agree with the
+        phrase even where the word does not.
+
+        Args:
+            word (`str`): the adjective as written.
+        """
+        lower = word.lower()
+        lemmas = self.adjective_lemmas.get(lower)
+        if not lemmas or any(lemma.endswith(("e", "å")) or lemma in STRENGTH_EXCEPTIONS for lemma in lemmas):
+            return None
+        adjectives = self.forms_by_pos["adj"]
+        weak = {form for lemma in lemmas for form in weak_forms(lemma) if form in adjectives}
+        if lower in weak:
+            return "weak"
+        strong = {form for lemma in lemmas for form in {lemma, *neuter_forms(lemma)}}
+        return "strong" if weak and lower in strong else None
+
     def _is_compound(self, word: str, depth: int) -> bool:
         """True when `word` splits into a known (or compound) first part, an optional linking letter and a known
         last part."""
@@ -149,7 +188,8 @@ def load_lexicon() -> Lexicon:
         form.lower(): frozenset(lemma.lower() for lemma in lemmas)
         for form, lemmas in exceptions.get("adj", {}).items()
     }
-    return Lexicon(forms, lookups.get_table("lemma_lookup"), adjectives)
+    nouns = frozenset(form.lower() for form, lemmas in exceptions.get("noun", {}).items() if form in lemmas)
+    return Lexicon(forms, lookups.get_table("lemma_lookup"), adjectives, nouns)
 
 
 def lexicon_version() -> str:

@@ -32,6 +32,14 @@ SINGLE_DEFINITE_LICENSERS = {
 }  # fmt: skip
 # Pronoun subjects whose number is vague ("Ingen er uenig", "Noen er sikker").
 VAGUE_NUMBER_SUBJECTS = {"ingen", "noen"}
+# The gender a singular pronoun subject asks of its predicative adjective ("hun er glad", "det er lurt", not
+# "jeg er glatt"); other pronouns ("alt", "noe", "man") are left alone.
+PRONOUN_GENDERS = {
+    "jeg": "Com", "du": "Com", "han": "Com", "hun": "Com", "den": "Com", "denne": "Com",
+    "det": "Neut", "dette": "Neut",
+}  # fmt: skip
+# The clause an expletive subject stands for ("det er lurt å spørre", "det er klart at ...").
+EXTRAPOSED = {"csubj", "ccomp", "xcomp"}
 # Endings of adjectives that do not inflect for number ("moderne", "gammeldags", "bra", "avgjørende").
 INDECLINABLE_ENDINGS = ("e", "s", "o", "a", "u")
 
@@ -115,6 +123,52 @@ def _licenses_single_definite(noun: Token) -> bool:
     return False
 
 
+def _tagged_strength(adj: Token) -> str | None:
+    """`"weak"` or `"strong"` from the tagger's Definite/Number, for adjectives whose form does not tell."""
+    if morph(adj, "Definite") == ["Def"]:
+        return "weak"
+    if morph(adj, "Definite") == ["Ind"] and morph(adj, "Number") == ["Sing"]:
+        return "strong"
+    return None
+
+
+# What may stand between an adjective and its noun or determiner ("landets mest seriøse avis", "Norges første
+# brede og varige borgerlige koalisjonsregjering").
+PRENOMINAL_FILLERS = {"ADJ", "ADV", "CCONJ"}
+# Words before an adjective run that leave its noun phrase without a determiner ("med farlig inneluft").
+OPEN_LEFT = {"ADP", "VERB", "AUX", "SCONJ"}
+
+
+def _contiguous(adj: Token, noun: Token) -> bool:
+    """True when only adjectives, adverbs and conjunctions stand between an adjective and its noun; otherwise the
+    attachment is more likely the parser's error than the writer's ("... er deterministiske) var en utbredt ...")."""
+    return all(t.pos_ in PRENOMINAL_FILLERS for t in tokens(adj.doc)[adj.i + 1 : noun.i])
+
+
+def _bare(adj: Token, noun: Token) -> bool:
+    """True when nothing determines the phrase: the adjective run starts the sentence or follows a preposition,
+    verb or conjunction, holds no superlative or ordinal ("beste kvinnelige hovedrolle", "det 31. egyptiske
+    dynasti"), and reaches the noun with nothing else between. A genitive the parser did not attach to the noun
+    ("landets midlertidige president"), a comma or a bracket leaves the phrase undecided, and it is not checked."""
+    toks = tokens(adj.doc)
+    if not _contiguous(adj, noun):
+        return False
+    start = adj.i
+    while start > adj.sent.start and toks[start - 1].pos_ in PRENOMINAL_FILLERS:
+        start -= 1
+    run = toks[start : noun.i]
+    if any(morph(t, "Degree") == ["Sup"] or morph(t, "NumType") or t.lower_ in SINGLE_DEFINITE_LICENSERS for t in run):
+        return False
+    return start == adj.sent.start or toks[start - 1].pos_ in OPEN_LEFT
+
+
+def _number_hidden(noun: Token) -> bool:
+    """True for an indefinite noun without a distinct plural in Ordbank ("hus", "fremskritt", or a compound
+    Ordbank lacks): singular and plural may look the same, so the tagger's number for it may come from the
+    adjective under test. The tagger's gender is no guide; it too is read from the context."""
+    return morph(noun, "Definite") == ["Ind"] and not load_lexicon().has_distinct_plural(noun.lower_)
+
+
 def np_gender_agreement(doc: Doc) -> Iterator[Violation]:
     """A singular determiner or strong adjective has the gender of its noun ("et bil", "en stort hus" are wrong)."""
     require_annotation(doc, "np_gender_agreement", "POS", "MORPH", "DEP")
@@ -149,8 +203,14 @@ def np_number_agreement(doc: Doc) -> Iterator[Violation]:
             if word.lower_ in QUANTIFIERS:
                 continue
             word_number = morph(word, "Number")
-            # Weak adjectives ("store") look the same in singular and plural; only strong forms show number.
-            ambiguous = word.pos_ == "ADJ" and morph(word, "Definite") != ["Ind"]
+            # Weak adjectives ("store") look the same in singular and plural; only strong forms show number. Where
+            # Ordbank tells the form's strength, it overrides the tags (the tagger reads "lang perioder" as plural);
+            # a strong form in a definite phrase is `np_definiteness`'s.
+            strength = load_lexicon().adjective_strength(word.text) if word.pos_ == "ADJ" else None
+            if strength == "strong" and not _is_definite_np(noun, dets):
+                word_number = ["Sing"]
+            tagged_weak = not strength and morph(word, "Definite") != ["Ind"]
+            ambiguous = word.pos_ == "ADJ" and (strength == "weak" or tagged_weak)
             if len(word_number) == 1 and word_number != number and not ambiguous:
                 yield Violation(
                     "np_number_agreement",
@@ -209,13 +269,20 @@ def np_definiteness(doc: Doc) -> Iterator[Violation]:
             )
             continue
         definite = _is_definite_np(noun, dets)
+        # A bare singular noun phrase takes the strong form too ("farlig inneluft"), but only the form, not a tag,
+        # is trusted to show a weak adjective there; a neuter noun like "hus" may be plural ("store hus").
+        bare_singular = not definite and morph(noun, "Number") == ["Sing"] and not _number_hidden(noun)
         for adj in adjs:
-            strong_singular = morph(adj, "Definite") == ["Ind"] and morph(adj, "Number") == ["Sing"]
-            weak = morph(adj, "Definite") == ["Def"]
-            if definite and strong_singular:
+            if adj.lower_ in QUANTIFIERS:
+                continue
+            form = load_lexicon().adjective_strength(adj.text)
+            strength = form or _tagged_strength(adj)
+            if definite and strength == "strong":
                 message = f"the adjective {adj.text!r} needs its weak (-e) form in the definite phrase"
-            elif articles and weak:
+            elif articles and strength == "weak" and morph(noun, "Number") == ["Sing"] and _contiguous(adj, noun):
                 message = f"the adjective {adj.text!r} needs its strong form after {articles[0].text!r}"
+            elif bare_singular and form == "weak" and _bare(adj, noun):
+                message = f"the adjective {adj.text!r} needs its strong form before the indefinite {noun.text!r}"
             else:
                 continue
             yield Violation("np_definiteness", adj.i, noun.i + 1, message)
@@ -231,7 +298,12 @@ def predicative_agreement(doc: Doc) -> Iterator[Violation]:
         if not any(c.dep_ == "cop" for c in children(adj)) or any(c.dep_ in {"case", "det"} for c in children(adj)):
             continue
         subject = next((c for c in children(adj) if c.dep_ in {"nsubj", "nsubj:pass"}), None)
+        if subject is None and any(c.dep_ in EXTRAPOSED for c in children(adj)):
+            # An expletive "det" before an extraposed clause ("det er lurt å spørre") takes the neuter singular.
+            subject = next((c for c in children(adj) if c.dep_ == "expl" and c.lower_ == "det"), None)
         adj_number = morph(adj, "Number")
+        if load_lexicon().adjective_strength(adj.text) == "strong":
+            adj_number = ["Sing"]  # a strong form is singular, whatever the tagger read from the subject
         if subject is None or subject.pos_ not in {"NOUN", "PRON"} or len(adj_number) != 1:
             continue
         if subject.lower_ in VAGUE_NUMBER_SUBJECTS:
@@ -250,9 +322,13 @@ def predicative_agreement(doc: Doc) -> Iterator[Violation]:
                 f" {subject_number[0].lower()}",
             )
             continue
-        adj_gender, subject_gender = _form_gender(adj), gender_class(subject)
+        adj_gender = _form_gender(adj)
+        # A pronoun's gender is checked only where the adjective ends its phrase: "han er sterkt imot" is an adverb.
+        ends = not any(c.i > adj.i and c.pos_ != "PUNCT" for c in children(adj))
+        pronoun_gender = PRONOUN_GENDERS.get(subject.lower_) if ends else None
+        subject_gender = gender_class(subject) if subject.pos_ == "NOUN" else pronoun_gender
         genders_known = adj_gender is not None and subject_gender is not None
-        if subject.pos_ == "NOUN" and subject_number == ["Sing"] and genders_known and adj_gender != subject_gender:
+        if subject_number == ["Sing"] and genders_known and adj_gender != subject_gender:
             yield Violation(
                 "predicative_agreement",
                 *span,

@@ -23,8 +23,15 @@ ERRORS = [
     ("Vi kjøpte et stor hus i fjor.", "Vi kjøpte et stort hus i fjor.", "np_gender_agreement"),
     ("Det står to bil i garasjen.", "Det står to biler i garasjen.", "np_number_agreement"),
     ("Den stor bilen står i garasjen.", "Den store bilen står i garasjen.", "np_definiteness"),
+    # The adjective's form, not its tag, shows weak and strong inflection (the tagger agrees with the phrase).
+    ("Det er et uutforskete område.", "Det er et uutforsket område.", "np_definiteness"),
+    ("Farlige inneluft preger hverdagen.", "Farlig inneluft preger hverdagen.", "np_definiteness"),
+    ("Vi så de lang periodene.", "Vi så de lange periodene.", "np_definiteness"),
+    ("Det var lang perioder med regn.", "Det var lange perioder med regn.", "np_number_agreement"),
     ("Huset er stor.", "Huset er stort.", "predicative_agreement"),
     ("Husene er stort.", "Husene er store.", "predicative_agreement"),
+    ("Jeg er veldig sosialt.", "Jeg er veldig sosial.", "predicative_agreement"),
+    ("Det er lure å satse på det.", "Det er lurt å satse på det.", "predicative_agreement"),
     ("I dag han spiser fisk.", "I dag spiser han fisk.", "v2_word_order"),
     ("Spiste han fisken.", "Han spiste fisken.", "verb_first_declarative"),
     ("Han gikk hjem fordi han kom ikke.", "Han gikk hjem fordi han ikke kom.", "subordinate_adverb_order"),
@@ -67,6 +74,24 @@ def test_each_error_lowers_the_score_and_names_its_rule(scorer, wrong, right, ru
     assert rule_id in [v.rule_id for v in bad.violations]
     assert rule_id not in [v.rule_id for v in good.violations]
     assert bad.score < good.score
+
+
+# Correct phrases the form-based adjective checks must leave alone: a plural that looks singular, "egen" after a
+# possessive, a superlative or a genitive before a weak form, an adverb after a pronoun subject.
+AGREEMENT_LOOKALIKES = [
+    "Store hus koster mye.",
+    "Min egen bil er rød.",
+    "Hun vant prisen for beste kvinnelige hovedrolle.",
+    "Han ble utnevnt av landets midlertidige president.",
+    "Han er sterkt imot forslaget.",
+    "Det er viktig å komme tidlig.",
+]
+
+
+@pytest.mark.parametrize("text", AGREEMENT_LOOKALIKES)
+def test_agreement_rules_leave_correct_lookalikes_alone(scorer, text):
+    rules = {"np_definiteness", "np_number_agreement", "np_gender_agreement", "predicative_agreement"}
+    assert not rules & {v.rule_id for v in scorer.score(text).violations}
 
 
 def test_violation_spans_point_at_the_error(scorer):
