@@ -323,8 +323,9 @@ def predicative_agreement(doc: Doc) -> Iterator[Violation]:
             )
             continue
         adj_gender = _form_gender(adj)
-        # A pronoun's gender is checked only where the adjective ends its phrase: "han er sterkt imot" is an adverb.
-        ends = not any(c.i > adj.i and c.pos_ != "PUNCT" for c in children(adj))
+        # A pronoun's gender is checked only where the adjective ends its phrase ("han er sterkt imot" is an adverb)
+        # or, after an expletive, where the extraposed clause follows ("det er fint å bo her").
+        ends = subject.dep_ == "expl" or not any(c.i > adj.i and c.pos_ != "PUNCT" for c in children(adj))
         pronoun_gender = PRONOUN_GENDERS.get(subject.lower_) if ends else None
         subject_gender = gender_class(subject) if subject.pos_ == "NOUN" else pronoun_gender
         genders_known = adj_gender is not None and subject_gender is not None

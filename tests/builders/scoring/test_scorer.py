@@ -32,6 +32,7 @@ ERRORS = [
     ("Husene er stort.", "Husene er store.", "predicative_agreement"),
     ("Jeg er veldig sosialt.", "Jeg er veldig sosial.", "predicative_agreement"),
     ("Det er lure å satse på det.", "Det er lurt å satse på det.", "predicative_agreement"),
+    ("Det er fin å bo her.", "Det er fint å bo her.", "predicative_agreement"),
     ("I dag han spiser fisk.", "I dag spiser han fisk.", "v2_word_order"),
     ("Spiste han fisken.", "Han spiste fisken.", "verb_first_declarative"),
     ("Han gikk hjem fordi han kom ikke.", "Han gikk hjem fordi han ikke kom.", "subordinate_adverb_order"),
