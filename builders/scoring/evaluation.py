@@ -20,8 +20,14 @@ from pathlib import Path
 from scipy.stats import mannwhitneyu
 
 from builders.nlp.training import HELDOUT
-from builders.scoring.inflection_pairs import INFLECTIONS, inflection_pairs, read_annotated_sentences
-from builders.scoring.minimal_pairs import CORRUPTIONS, MinimalPair, minimal_pairs, read_treebank_sentences
+from builders.scoring.inflection_pairs import INFLECTIONS, inflection_pairs
+from builders.scoring.minimal_pairs import (
+    CORRUPTIONS,
+    MinimalPair,
+    minimal_pairs,
+    read_annotated_sentences,
+    read_treebank_sentences,
+)
 from builders.scoring.scorer import GrammarScorer
 
 

@@ -26,11 +26,12 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterable, Iterator
-from pathlib import Path
 
-from builders.nlp.treebank import Sentence, Token, read_conll
+from spacy.morphology import Morphology
+
+from builders.nlp.treebank import Sentence, Token
 from builders.scoring.lexicon import Lexicon, load_lexicon, neuter_forms, weak_forms
-from builders.scoring.minimal_pairs import MinimalPair, Word, detokenize
+from builders.scoring.minimal_pairs import MinimalPair, Word, detokenize, sentence_words
 
 INFLECTIONS = ("noun_definiteness", "adjective_inflection", "verb_finiteness")
 # The relations that make a noun's definiteness a matter of agreement ("en bil", "bilen min", "stort hus").
@@ -44,15 +45,11 @@ Inflector = Callable[[Sentence, Token, Lexicon], list[str]]
 
 def feats(token: Token) -> dict[str, str]:
     """A token's FEATS column as a dict ("_" is empty)."""
-    return dict(item.split("=", 1) for item in token.feats.split("|") if "=" in item)
+    return Morphology.feats_to_dict(token.feats)
 
 
 def _children(sentence: Sentence, token: Token) -> list[Token]:
     return [t for t in sentence.tokens if t.head == token.id]
-
-
-def _words(sentence: Sentence) -> list[Word]:
-    return [Word(t.form, t.upos, "SpaceAfter=No" not in t.misc) for t in sentence.tokens]
 
 
 def _definite_forms(lemma: str, gender: str | None) -> list[str]:
@@ -142,7 +139,7 @@ def inflect(sentence: Sentence, corruption: str, lexicon: Lexicon, rng: random.R
     if not options:
         return None
     index, forms = rng.choice(options)
-    words = _words(sentence)
+    words = sentence_words(sentence)
     old = words[index]
     words[index] = Word(_cased(rng.choice(forms), old.form), old.upos, old.space_after)
     return words
@@ -160,14 +157,8 @@ def inflection_pairs(
     """
     lexicon = lexicon or load_lexicon()
     for sentence_id, sentence in sentences:
-        correct = detokenize(_words(sentence))
+        correct = detokenize(sentence_words(sentence))
         for corruption in INFLECTIONS:
             changed = inflect(sentence, corruption, lexicon, random.Random(f"{seed}:{sentence_id}:{corruption}"))
             if changed is not None:
                 yield MinimalPair(sentence_id, corruption, correct, detokenize(changed))
-
-
-def read_annotated_sentences(path: str | Path) -> Iterator[tuple[str, Sentence]]:
-    """(sent_id, sentence) of every sentence in a CoNLL-U file, with its gold annotation."""
-    for number, sentence in enumerate(read_conll(path), start=1):
-        yield sentence.comments.get("sent_id", str(number)), sentence

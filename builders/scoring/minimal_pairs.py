@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from builders.nlp.treebank import read_conll
+from builders.nlp.treebank import Sentence, read_conll
 
 CORRUPTIONS = ("deletion", "swap")
 NOT_DELETED = {"ADJ", "ADV", "PUNCT", "SYM", "DET", "NUM", "PART"}
@@ -152,12 +152,27 @@ def minimal_pairs(sentences: Iterable[tuple[str, Sequence[Word]]], seed: int = 0
                 yield MinimalPair(sentence_id, corruption, correct, corrupted)
 
 
+def sentence_words(sentence: Sentence) -> list[Word]:
+    """The words of a treebank sentence, with spacing from `SpaceAfter=No`."""
+    return [Word(t.form, t.upos, "SpaceAfter=No" not in t.misc) for t in sentence.tokens]
+
+
+def read_annotated_sentences(path: str | Path) -> Iterator[tuple[str, Sentence]]:
+    """(sent_id, sentence) of every sentence in a CoNLL-U file, with its gold annotation; the sentence's number
+    stands in for a missing `sent_id`.
+
+    Args:
+        path (`str` or `Path`): a CoNLL-U file, e.g. the bundled held-out set.
+    """
+    for number, sentence in enumerate(read_conll(path), start=1):
+        yield sentence.comments.get("sent_id", str(number)), sentence
+
+
 def read_treebank_sentences(path: str | Path) -> Iterator[tuple[str, list[Word]]]:
     """(sent_id, words) of every sentence in a CoNLL-U file, with spacing from `SpaceAfter=No`.
 
     Args:
         path (`str` or `Path`): a CoNLL-U file, e.g. the bundled held-out set.
     """
-    for number, sentence in enumerate(read_conll(path), start=1):
-        words = [Word(t.form, t.upos, "SpaceAfter=No" not in t.misc) for t in sentence.tokens]
-        yield sentence.comments.get("sent_id", str(number)), words
+    for sentence_id, sentence in read_annotated_sentences(path):
+        yield sentence_id, sentence_words(sentence)
