@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.saga-installed
 DATA   ?= ../shared/data
 
-.PHONY: setup demo test lint bench nlp-model acceptability-model tiny-model nlp-eval scorer-eval clean
+.PHONY: setup demo test lint bench nlp-model genders acceptability-model tiny-model nlp-eval scorer-eval clean
 
 # torch first and pinned: the CPU wheel is 2.13.0; an unpinned `torch` would pull GBs of CUDA packages.
 $(BIN)/python:
@@ -39,6 +39,10 @@ nlp-model: setup
 	$(BIN)/saga nlp train --data $(DATA) --out build/nlp --install
 	$(BIN)/saga scorer train-lm --corpus build/nlp/corpus --out assets/scorer/tag_ngram_v1.json
 	$(MAKE) acceptability-model
+
+# Recount the agreement rules' noun and adjective genders from the treebank (seconds) into assets/scorer/.
+genders: setup
+	$(BIN)/saga scorer build-genders --data $(DATA)
 
 # Retrain the scorer's acceptability classifier (about 25 minutes on 2 cores) into assets/scorer/.
 acceptability-model: setup

@@ -12,7 +12,9 @@ from builders.scoring import COMPONENT_NAME, GrammarScorer, GrammarScorerConfig,
 from builders.scoring.acceptability import BUNDLED_CLASSIFIER
 from builders.scoring.acceptability_training import AcceptabilityTrainingConfig, train_acceptability
 from builders.scoring.evaluation import evaluate_heldout, evaluate_inflections, format_table, rows_as_dicts
+from builders.scoring.genders import count_genders, decide_genders, treebank_sentences, write_genders
 from builders.scoring.inputs import iter_lines, iter_parquet_column
+from builders.scoring.lexicon import BUNDLED_GENDERS
 from builders.scoring.sequence_model import BUNDLED_MODEL, TagNgramModel, docbin_sequences, file_sha256
 from saga.errors import InputDataError
 
@@ -34,6 +36,15 @@ SCORER_EXAMPLES = """examples:
   saga scorer info                         # fingerprint, formula and rule weights
   saga scorer train-lm --corpus build/nlp/corpus --out assets/scorer/tag_ngram_v1.json
   saga scorer train-acceptability --data ../shared/data
+"""
+
+BUILD_GENDERS_EXAMPLES = """examples:
+  saga scorer build-genders --data ../shared/data     # rewrites assets/scorer/genders_v1.json
+  saga scorer build-genders --data ../shared/data --out build/genders.json
+
+Counts the gender of every common noun lemma and strong singular adjective form in NDT's gold annotation (never the
+held-out test documents); the lexicon reads a noun's gender from Ordbank and lets these counts veto homographs.
+Same treebank → same bytes.
 """
 
 TRAIN_ACCEPTABILITY_EXAMPLES = """examples:
@@ -103,6 +114,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     info.add_argument("--pipeline", default="nb_saga_sm", help="spaCy pipeline: bundled name, package or folder")
     info.set_defaults(func=run_info)
+    build_genders = sub.add_parser(
+        "build-genders",
+        help="count noun and adjective genders in the Norwegian Dependency Treebank for the agreement rules",
+        epilog=BUILD_GENDERS_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    build_genders.add_argument(
+        "--data",
+        type=Path,
+        required=True,
+        metavar="DIR",
+        help="folder with ndt_nob/ (the repository's ../shared/data)",
+    )
+    build_genders.add_argument(
+        "--out", type=Path, default=Path(str(BUNDLED_GENDERS)), metavar="FILE", help="table JSON"
+    )
+    build_genders.set_defaults(func=run_build_genders)
     train_lm = sub.add_parser(
         "train-lm",
         help="train the tag n-gram model of the improbability term from training DocBins",
@@ -255,6 +283,26 @@ def run_info(args: argparse.Namespace) -> int:
         f"unacceptability term: weight {config.formula.acceptability_weight}; BiLSTM acceptability classifier, "
         f"reference P {classifier.reference}, {training.get('train_examples')} training examples, "
         f"dev AUROC {training.get('best_dev_auroc')}, trained on parses of {training.get('pipeline')}"
+    )
+    return 0
+
+
+def run_build_genders(args: argparse.Namespace) -> int:
+    counts = count_genders(treebank_sentences(args.data))
+    table = decide_genders(counts)
+    path = write_genders(table, args.out)
+    nouns = table["nouns"]
+    print(
+        json.dumps(
+            {
+                "out": str(path),
+                "noun_lemmas": len(nouns),
+                "without_gender": sum(gender is None for gender in nouns.values()),
+                "adjective_forms": len(counts.adjectives),
+                "neuter_adjectives": len(table["neuter_adjectives"]),
+                "sha256": file_sha256(path),
+            }
+        )
     )
     return 0
 

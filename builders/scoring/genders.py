@@ -1,0 +1,117 @@
+"""Genders of Bokmål nouns and adjective forms, counted from the gold annotation of the Norwegian Dependency Treebank.
+
+Why: an indefinite singular noun does not show its gender ("verktøy", "operasjon"), so the tagger guesses it from
+the words around it — from the very adjective or determiner whose agreement is being checked ("god verktøy" is
+tagged masculine). The lexicon reads a noun's gender from Norsk Ordbank's definite forms instead, but those forms
+cannot tell homographs apart ("et rom" / "en rom", "en ris" / "et ris"), and Ordbank lists some neuter adjectives only
+under a verb whose participle they also are ("nytt" under "nyte"). NDT's OBT tags tell both, so saga ships a table
+counted from them (`assets/scorer/genders_v1.json`, written by `saga scorer build-genders`), which the lexicon reads.
+NDT test documents held out by `builders.nlp.treebank.is_heldout` are not counted.
+
+Masculine and feminine are one class ("Com"): Bokmål lets most feminine nouns take masculine forms ("ei/en bok"),
+and adjectives tell only neuter from the rest. A noun lemma's gender is the one at least `MAJORITY` of its
+occurrences have, `None` (written `null`) when no class has: "år" (688 times neuter, once feminine) is neuter, "fall"
+and "plan", seen with both, have none.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from builders.nlp.treebank import Sentence, is_heldout, read_conll
+from builders.scoring.errors import ScorerConfigError
+
+FORMAT = "saga-genders-v1"
+NDT_FILES = {split: f"ndt_nob/ndt_nob-{split}.conll" for split in ("train", "dev", "test")}
+OBT_GENDERS = {"mask": "Com", "fem": "Com", "m/f": "Com", "nøyt": "Neut"}
+# Share of a word's occurrences its gender must have: one occurrence in twenty may be an annotation slip.
+MAJORITY = 0.95
+# An adjective form must be tagged neuter this often to count as one (indefinite singular positive, OBT `ub ent pos`).
+MIN_ADJECTIVE_OCCURRENCES = 3
+
+
+@dataclass
+class GenderCounts:
+    """Occurrences per gender class of lower-cased common-noun lemmas and of strong singular adjective forms."""
+
+    nouns: dict[str, Counter]
+    adjectives: dict[str, Counter]
+
+
+def _gender(tags: list[str]) -> str | None:
+    genders = {OBT_GENDERS[tag] for tag in tags if tag in OBT_GENDERS}
+    return genders.pop() if len(genders) == 1 else None
+
+
+def count_genders(sentences: Iterable[Sentence]) -> GenderCounts:
+    """Count gender classes of common nouns (OBT `subst appell`, by lemma) and of indefinite singular positive
+    adjectives (by form) in NDT sentences."""
+    counts = GenderCounts(defaultdict(Counter), defaultdict(Counter))
+    for sentence in sentences:
+        for token in sentence.tokens:
+            tags = token.feats.split("|")
+            gender = _gender(tags)
+            if gender is None:
+                continue
+            if token.upos == "subst" and "appell" in tags:
+                counts.nouns[token.lemma.lower()][gender] += 1
+            elif token.upos == "adj" and {"ub", "ent", "pos"} <= set(tags):
+                counts.adjectives[token.form.lower()][gender] += 1
+    return counts
+
+
+def _agreed(by_gender: Counter, least: int) -> str | None:
+    gender, count = by_gender.most_common(1)[0]
+    total = sum(by_gender.values())
+    return gender if total >= least and count >= MAJORITY * total else None
+
+
+def decide_genders(counts: GenderCounts) -> dict[str, object]:
+    """The table: every noun lemma → `"Neut"` / `"Com"` where its occurrences agree, else `None`; and the
+    adjective forms tagged neuter (at least `MIN_ADJECTIVE_OCCURRENCES` times, `MAJORITY` of them)."""
+    neuters = [form for form, c in counts.adjectives.items() if _agreed(c, MIN_ADJECTIVE_OCCURRENCES) == "Neut"]
+    return {
+        "format": FORMAT,
+        "nouns": {lemma: _agreed(c, 1) for lemma, c in sorted(counts.nouns.items())},
+        "neuter_adjectives": sorted(neuters),
+    }
+
+
+def treebank_sentences(data_dir: Path) -> Iterable[Sentence]:
+    """NDT train, dev and the test documents that are not held out.
+
+    Raises:
+        `ScorerConfigError`: naming a missing NDT file.
+    """
+    for split, name in NDT_FILES.items():
+        path = data_dir / name
+        if not path.is_file():
+            raise ScorerConfigError(f"{path}: no such file", hint="pass --data pointing at ../shared/data")
+        for sentence in read_conll(path):
+            document = sentence.comments.get("source", "").split("_")[0]
+            if split != "test" or not is_heldout(document):
+                yield sentence
+
+
+def write_genders(table: dict[str, object], path: str | Path) -> Path:
+    """Write the table as JSON with sorted keys (same treebank → same bytes); returns the path."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(table, ensure_ascii=False, sort_keys=True, separators=(",", ":")), "utf-8")
+    return path
+
+
+def read_genders(path: str | Path) -> tuple[dict[str, str | None], frozenset[str]]:
+    """Noun lemma → gender (or `None`) and the neuter adjective forms of a table written by `write_genders`.
+
+    Raises:
+        `ScorerConfigError`: when the file is not a `saga-genders-v1` table.
+    """
+    payload = json.loads(Path(str(path)).read_text("utf-8"))
+    if payload.get("format") != FORMAT:
+        raise ScorerConfigError(f"{path}: not a {FORMAT} table", hint="rebuild it with `saga scorer build-genders`")
+    return payload["nouns"], frozenset(payload["neuter_adjectives"])
