@@ -8,6 +8,7 @@ from pathlib import Path
 
 from huggingface_hub import DatasetCard, DatasetCardData
 
+from builders.scoring.lexicon import ATTRIBUTION as SCORER_LEXICON
 from cards.plots import funnel_plot
 
 TEMPLATE = files("cards") / "templates" / "dataset_card.md"
@@ -16,6 +17,8 @@ WIKIPEDIA_LICENCE = (
     "[CC BY-SA 4.0](https://creativecommons.org/licenses/by-sa/4.0/)); this dataset is shared under the same "
     "licence. The bundled sample was collected by NorQuAD (CC0)."
 )
+# The datasets whose rows carry grammar scores, and so owe the scorer's word lists their attribution.
+SCORED_BUILDERS = {"Scored", "SFT", "ScoredCompletions", "Pairs"}
 DESCRIPTIONS = {
     "Sentences": {
         "pretty_name": "Norwegian Bokmål Wikipedia sentences (saga)",
@@ -168,9 +171,13 @@ def dataset_card_inputs(
         "extra": extra,
         "repo_id": repo_id,
         "revision": revision,
-        "licence_text": WIKIPEDIA_LICENCE,
+        "licence_text": WIKIPEDIA_LICENCE + _scorer_attribution(manifest["builder"]),
     }
     return card_data, variables
+
+
+def _scorer_attribution(builder: str) -> str:
+    return f" The grammar scores use {SCORER_LEXICON}." if builder in SCORED_BUILDERS else ""
 
 
 def render_dataset_card(path: Path, **kwargs) -> DatasetCard:

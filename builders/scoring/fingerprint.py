@@ -25,7 +25,11 @@ from builders.scoring.sequence_model import BUNDLED_MODEL, file_sha256
 # 1.5.0: the agreement rules read an adjective's weak or strong inflection from its form (Ordbank), not from the
 # tagger, which reads it from the phrase: "et uutforskete område", "farlige inneluft", "de lang periodene", "lang
 # perioder", "jeg er sosialt", "det er lure å ..." are now caught.
-SCORER_VERSION = "1.5.0"
+# 1.6.0: an indefinite singular noun's gender comes from the lexicon (Ordbank's definite forms, vetoed by the NDT
+# counts of `builders.scoring.genders`), not from the tagger: "god verktøy", "en nytt operasjon" are now caught;
+# "ny"/"nytt" have a gender; adjectives in a definite phrase are no longer gender-checked, but still strength-checked
+# after a double-definiteness violation ("den stor verden"); "et nye hjerte"; "det var vond å oppleve".
+SCORER_VERSION = "1.6.0"
 
 
 def scorer_fingerprint(
@@ -53,7 +57,7 @@ def scorer_fingerprint(
     Example:
         ```python
         >>> fp = scorer_fingerprint("saga.rules.v1", {"missing_finite_verb": 1.5}, ScoreFormula(), 100_000, "nb_x")
-        >>> fp.startswith("saga-scorer-1.5.0+saga.rules.v1+")
+        >>> fp.startswith("saga-scorer-1.6.0+saga.rules.v1+")
         True
         ```
     """

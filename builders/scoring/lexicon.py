@@ -1,8 +1,12 @@
-"""Norwegian Bokmål word forms from Norsk Ordbank, used to spot likely misspellings.
+"""Norwegian Bokmål word forms from Norsk Ordbank, used to spot likely misspellings, and the genders of nouns and
+adjectives the agreement rules read from the words rather than from the tagger.
 
 The forms come from `spacy-lookups-data` (tables `nb` `lemma_exc` and `lemma_lookup`), which extracted them from
 Norsk Ordbank bokmål 2005 (updated 2018-06-27), CLARINO NB – Språkbanken, Nasjonalbiblioteket, licensed CC BY 4.0
-(https://creativecommons.org/licenses/by/4.0/). `ATTRIBUTION` repeats this for dataset cards.
+(https://creativecommons.org/licenses/by/4.0/). Ordbank has no gender column, but a noun's definite singular shows
+its gender ("verktøyet" neuter, "operasjonen" common); the Norwegian Dependency Treebank's counts
+(`builders/scoring/genders.py`, annotations CC0) veto the homographs ("rom", "ris") and add the neuter adjective forms
+Ordbank files under a verb. `ATTRIBUTION` repeats this for dataset cards.
 
 Ordbank lists lemmas' inflected forms but not the productive parts of Bokmål spelling: compounds ("voldspotensial"),
 genitives ("landets"), hyphenated words ("Høyre-velgerne"). `is_known` accepts those when their parts are known.
@@ -12,16 +16,25 @@ from __future__ import annotations
 
 from functools import lru_cache
 from importlib.metadata import version
+from importlib.resources import files
 
 from spacy.lookups import Table, load_lookups
 
+from builders.scoring.genders import read_genders
+from builders.scoring.sequence_model import file_sha256
+
 ATTRIBUTION = (
-    "Word forms from Norsk Ordbank bokmål 2005 (CLARINO NB – Språkbanken, Nasjonalbiblioteket), CC BY 4.0, "
-    "via spacy-lookups-data"
+    "word forms from Norsk Ordbank bokmål 2005 (CLARINO NB – Språkbanken, Nasjonalbiblioteket), CC BY 4.0, "
+    "via spacy-lookups-data, and noun and adjective genders counted from the Norwegian Dependency Treebank "
+    "(National Library of Norway), CC0"
 )
+BUNDLED_GENDERS = files("assets") / "scorer" / "genders_v1.json"
 OPEN_CLASSES = ("noun", "verb", "adj", "adv")
 # Shortest compound part considered: two-letter words ("is", "bo") would split almost any typo into "known" parts.
 MIN_COMPOUND_PART = 3
+# Shortest last part a compound noun's gender is read from: three-letter nouns end too many unrelated words
+# ("fal-sum", "pressluft-bor").
+MIN_GENDER_HEAD = 4
 # Linking elements between compound parts ("gjerning-s-beskrivelse", "barn-e-hage").
 LINKING_LETTERS = ("s", "e")
 # Adjectives whose form does not show the phrase's definiteness: strong after a possessive or definite determiner
@@ -61,6 +74,8 @@ class Lexicon:
             for `adjective_gender` and `adjective_strength`.
         noun_lemmas (`frozenset[str]`, *optional*): lower-cased nouns that are lemmas of their own, for
             `has_distinct_plural`.
+        noun_genders (`dict[str, str | None]`, *optional*): lower-cased noun lemma → `"Neut"`, `"Com"` or `None`
+            (used in both), for `noun_gender`.
 
     Example:
         ```python
@@ -76,11 +91,13 @@ class Lexicon:
         function_words: Table,
         adjective_lemmas: dict[str, frozenset[str]] | None = None,
         noun_lemmas: frozenset[str] = frozenset(),
+        noun_genders: dict[str, str | None] | None = None,
     ):
         self.forms_by_pos = forms_by_pos
         self.function_words = function_words
         self.adjective_lemmas = adjective_lemmas or {}
         self.noun_lemmas = noun_lemmas
+        self.noun_genders = noun_genders or {}
 
     def __contains__(self, word: str) -> bool:
         return self.is_open_class(word) or word in self.function_words
@@ -132,6 +149,32 @@ class Lexicon:
         distinct = any(lower in self.adjective_lemmas.get(n, ()) for n in neuter_forms(lower) if n != lower)
         return "Com" if distinct else None
 
+    @lru_cache(maxsize=50_000)  # noqa: B019 - as for `is_known`
+    def noun_gender(self, noun: str) -> str | None:
+        """`"Neut"` or `"Com"` for a lower-cased noun lemma, or for a compound by its longest known last part after a
+        known first part ("samvittighetsspark" → "spark"); `None` for a noun used in both genders ("kurs", "spark")
+        and for unknown words.
+
+        Read from the lexicon rather than from the tagger, which guesses an indefinite noun's gender from the
+        adjective or determiner before it ("god verktøy" is tagged masculine).
+
+        Args:
+            noun (`str`): a noun as written, lower-cased.
+        """
+        if noun in self.noun_genders:
+            return self.noun_genders[noun]
+        if "-" in noun:
+            return self.noun_gender(noun.rsplit("-", 1)[1])
+        for cut in range(MIN_COMPOUND_PART, len(noun) - MIN_GENDER_HEAD + 1):
+            first, last = noun[:cut], noun[cut:]
+            if last not in self.noun_genders:
+                continue
+            # The first part must be a word of its own: a compound guess ("kontrapunk" + "tikk") is too loose here.
+            stems = [first] + [first[:-1] for link in LINKING_LETTERS if first.endswith(link)]
+            if any(len(stem) >= MIN_COMPOUND_PART and stem in self for stem in stems):
+                return self.noun_genders[last]
+        return None
+
     def has_distinct_plural(self, noun: str) -> bool:
         """True when Ordbank lists an -er/-r plural of a lower-cased noun ("bil" → "biler"); False for "hus",
         "fremskritt", "opprør" (plural = singular; "opprører" is a noun of its own) and for nouns it lacks."""
@@ -178,6 +221,47 @@ class Lexicon:
         return False
 
 
+def _confirmed_neuter_lemmas(
+    adjectives: dict[str, frozenset[str]], neuters: frozenset[str]
+) -> dict[str, frozenset[str]]:
+    """Adjective forms Ordbank lists only under a verb ("nytt" under "nyte", "klart" under "klare") with the
+    adjective they are the neuter of added to their lemmas, where the treebank tags the form neuter; without it
+    "ny" and "nytt" show no gender. The treebank's word decides, not the spelling alone: "lett" is not "le"'s."""
+    lemmas = {form for form, of in adjectives.items() if form in of}
+    added: dict[str, set[str]] = {}
+    for lemma in sorted(lemmas):
+        for form in neuter_forms(lemma) & neuters:
+            if form != lemma and form in adjectives and not adjectives[form] & lemmas:
+                added.setdefault(form, set(adjectives[form])).add(lemma)
+    return {form: frozenset(of) for form, of in added.items()}
+
+
+def definite_genders(noun_forms: dict[str, list[str]]) -> dict[str, str | None]:
+    """Noun lemma → gender class read from Ordbank's definite singular forms: neuter with "-et" ("verktøyet";
+    "-t" after -e: "eplet"), common with "-en" ("operasjonen"; "-n": "hagen"), `None` with both ("kurset",
+    "kursen"). The feminine "-a" is not read: it is also a neuter plural ("husa")."""
+    neuter, common = set(), set()
+    for form, lemmas in noun_forms.items():
+        for lemma in map(str.lower, lemmas):
+            stem = lemma if lemma.endswith("e") else lemma + "e"
+            if form.lower() == stem + "t":
+                neuter.add(lemma)
+            elif form.lower() == stem + "n":
+                common.add(lemma)
+    return {lemma: None if lemma in common else "Neut" for lemma in neuter} | {
+        lemma: "Com" for lemma in common - neuter
+    }
+
+
+def merge_genders(ordbank: dict[str, str | None], treebank: dict[str, str | None]) -> dict[str, str | None]:
+    """One gender per noun lemma: where both sources know a lemma they must agree ("rom" is "et rom" in Ordbank but
+    "en rom" too in the treebank → `None`); otherwise whichever knows it."""
+    merged = dict(ordbank)
+    for lemma, gender in treebank.items():
+        merged[lemma] = gender if merged.get(lemma, gender) == gender else None
+    return merged
+
+
 @lru_cache(maxsize=1)
 def load_lexicon() -> Lexicon:
     """The Bokmål lexicon, built once per process (about a second and 60 MB)."""
@@ -188,10 +272,15 @@ def load_lexicon() -> Lexicon:
         form.lower(): frozenset(lemma.lower() for lemma in lemmas)
         for form, lemmas in exceptions.get("adj", {}).items()
     }
-    nouns = frozenset(form.lower() for form, lemmas in exceptions.get("noun", {}).items() if form in lemmas)
-    return Lexicon(forms, lookups.get_table("lemma_lookup"), adjectives, nouns)
+    treebank_genders, neuters = read_genders(BUNDLED_GENDERS)
+    adjectives |= _confirmed_neuter_lemmas(adjectives, neuters)
+    noun_forms = exceptions.get("noun", {})
+    nouns = frozenset(form.lower() for form, lemmas in noun_forms.items() if form in lemmas)
+    genders = merge_genders(definite_genders(noun_forms), treebank_genders)
+    return Lexicon(forms, lookups.get_table("lemma_lookup"), adjectives, nouns, genders)
 
 
 def lexicon_version() -> str:
-    """Version of the package the forms come from, recorded in the scorer fingerprint."""
-    return f"spacy-lookups-data-{version('spacy-lookups-data')}"
+    """Version of the package the forms come from and hash of the gender table, recorded in the scorer
+    fingerprint."""
+    return f"spacy-lookups-data-{version('spacy-lookups-data')}+genders-{file_sha256(BUNDLED_GENDERS)[:12]}"

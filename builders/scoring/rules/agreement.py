@@ -25,11 +25,16 @@ QUANTIFIERS = {"litt", "lite", "mye", "mer", "mest", "nok", "noe", "noen", "mang
 INDEFINITE_ARTICLES = {"en", "ei", "et", "én", "ett"}
 DEFINITE_DETERMINERS = {"den", "det", "de", "denne", "dette", "disse"}
 ARTICLE_DETERMINERS = {"den", "det"}
+# A determiner that is part of an adverbial before the noun ("blant annet mais": among other things, maize).
+ADVERBIAL_IDIOMS = {("blant", "annet"), ("blant", "andre")}
 # Words that license a single-definite noun phrase ("den første gang", "den enkelte meddommer").
 SINGLE_DEFINITE_LICENSERS = {
     "enkelte", "eneste", "samme", "neste", "forrige", "hele", "halve", "rette", "nye", "siste", "første", "andre",
     "tredje", "fjerde", "femte", "sjette", "sjuende", "syvende", "åttende", "niende", "tiende", "ytterligere",
 }  # fmt: skip
+# Licensers that are weak forms of ordinary adjectives: they allow "den nye tid" but agree like any adjective
+# ("et nytt hjerte", not "et nye hjerte"), so they stay in the noun phrase's checks.
+INFLECTING_LICENSERS = {"nye", "hele", "halve", "rette"}
 # Pronoun subjects whose number is vague ("Ingen er uenig", "Noen er sikker").
 VAGUE_NUMBER_SUBJECTS = {"ingen", "noen"}
 # The gender a singular pronoun subject asks of its predicative adjective ("hun er glad", "det er lurt", not
@@ -58,7 +63,14 @@ def _np_parts(noun: Token) -> tuple[tuple[Token, ...], tuple[Token, ...]]:
         between = toks[word.i + 1 : noun.i]
         return not any(t.pos_ in {"NOUN", "PROPN"} for t in between)
 
-    dets = tuple(c for c in children(noun) if c.dep_ == "det" and c.pos_ == "DET" and c.i < noun.i and adjacent(c))
+    def idiom(word: Token) -> bool:
+        return word.i > 0 and (toks[word.i - 1].lower_, word.lower_) in ADVERBIAL_IDIOMS
+
+    dets = tuple(
+        c
+        for c in children(noun)
+        if c.dep_ == "det" and c.pos_ == "DET" and c.i < noun.i and adjacent(c) and not idiom(c)
+    )
     adjs = tuple(
         c
         for c in children(noun)
@@ -70,7 +82,7 @@ def _np_parts(noun: Token) -> tuple[tuple[Token, ...], tuple[Token, ...]]:
         and not morph(c, "NumType")
         and adjacent(c)
         and toks[c.i + 1].pos_ != "ADJ"
-        and c.lower_ not in SINGLE_DEFINITE_LICENSERS
+        and (c.lower_ not in SINGLE_DEFINITE_LICENSERS or c.lower_ in INFLECTING_LICENSERS)
     )
     return dets, adjs
 
@@ -92,6 +104,20 @@ def _form_gender(word: Token) -> str | None:
     if morph(word, "Definite") == ["Def"] or morph(word, "Number") == ["Plur"] or word.lower_ in QUANTIFIERS:
         return None
     return load_lexicon().adjective_gender(word.text)
+
+
+def _noun_gender(noun: Token) -> str | None:
+    """A noun's gender class: from the treebank's table for an indefinite singular, whose form does not show it
+    and whose tag the tagger reads off the adjective or determiner under test ("god verktøy" is tagged masculine);
+    from the tag otherwise ("huset", "bilen" show it), or when the table does not know the noun."""
+    if morph(noun, "Definite") == ["Ind"] and morph(noun, "Number") == ["Sing"]:
+        word = noun.lower_
+        if "Gen" in morph(noun, "Case") and word.endswith("s"):
+            word = word[:-1]  # "en dommers besøk"
+        gender = load_lexicon().noun_gender(word)
+        if gender is not None:
+            return gender
+    return gender_class(noun)
 
 
 def _genitive_between(noun: Token, word: Token) -> bool:
@@ -170,14 +196,21 @@ def _number_hidden(noun: Token) -> bool:
 
 
 def np_gender_agreement(doc: Doc) -> Iterator[Violation]:
-    """A singular determiner or strong adjective has the gender of its noun ("et bil", "en stort hus" are wrong)."""
+    """A singular determiner or strong adjective has the gender of its noun ("et bil", "en stort hus" are wrong).
+
+    Adjectives are checked in indefinite phrases only: in a definite one they take the weak form, which has no
+    gender ("den store bilen"), and a strong form there is `np_definiteness`'s; a strong form before a bare definite
+    noun is most often a preposition ("nær hjemstedet").
+    """
     require_annotation(doc, "np_gender_agreement", "POS", "MORPH", "DEP")
     for noun in with_pos(doc, "NOUN"):
-        noun_gender = gender_class(noun)
+        noun_gender = _noun_gender(noun)
         if noun.pos_ != "NOUN" or noun_gender is None or morph(noun, "Number") != ["Sing"]:
             continue
         dets, adjs = _np_parts(noun)
         modifiers = [d for d in dets if d.lower_ not in GENDERLESS_DETERMINERS and not _coordinated(d)]
+        if _is_definite_np(noun, dets):
+            adjs = ()
         for word in (*modifiers, *adjs):
             word_gender = _form_gender(word)
             if word_gender is not None and word_gender != noun_gender and morph(word, "Number") != ["Plur"]:
@@ -267,7 +300,7 @@ def np_definiteness(doc: Doc) -> Iterator[Violation]:
                 noun.i + 1,
                 f"{definite_dets[0].text!r} needs the definite form of {noun.text!r} (double definiteness)",
             )
-            continue
+        # The adjectives are checked either way: "den stor verden" has a strong adjective besides the bare noun.
         definite = _is_definite_np(noun, dets)
         # A bare singular noun phrase takes the strong form too ("farlig inneluft"), but only the form, not a tag,
         # is trusted to show a weak adjective there; a neuter noun like "hus" may be plural ("store hus").
@@ -288,6 +321,14 @@ def np_definiteness(doc: Doc) -> Iterator[Violation]:
             yield Violation("np_definiteness", adj.i, noun.i + 1, message)
 
 
+def _extraposed(clause: Token) -> bool:
+    """True for a clause an expletive or pronoun subject stands for: a subject or object clause, or an infinitive
+    the parser attached as an adverbial ("det var vondt å oppleve")."""
+    if clause.dep_ in EXTRAPOSED:
+        return True
+    return clause.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "å" for c in children(clause))
+
+
 def predicative_agreement(doc: Doc) -> Iterator[Violation]:
     """A predicative adjective after a copula agrees with the subject ("huset er stort", "husene er store")."""
     require_annotation(doc, "predicative_agreement", "POS", "MORPH", "DEP")
@@ -298,7 +339,7 @@ def predicative_agreement(doc: Doc) -> Iterator[Violation]:
         if not any(c.dep_ == "cop" for c in children(adj)) or any(c.dep_ in {"case", "det"} for c in children(adj)):
             continue
         subject = next((c for c in children(adj) if c.dep_ in {"nsubj", "nsubj:pass"}), None)
-        if subject is None and any(c.dep_ in EXTRAPOSED for c in children(adj)):
+        if subject is None and any(_extraposed(c) for c in children(adj)):
             # An expletive "det" before an extraposed clause ("det er lurt å spørre") takes the neuter singular.
             subject = next((c for c in children(adj) if c.dep_ == "expl" and c.lower_ == "det"), None)
         adj_number = morph(adj, "Number")
@@ -325,9 +366,9 @@ def predicative_agreement(doc: Doc) -> Iterator[Violation]:
         adj_gender = _form_gender(adj)
         # A pronoun's gender is checked only where the adjective ends its phrase ("han er sterkt imot" is an adverb)
         # or, after an expletive, where the extraposed clause follows ("det er fint å bo her").
-        ends = subject.dep_ == "expl" or not any(c.i > adj.i and c.pos_ != "PUNCT" for c in children(adj))
+        ends = subject.dep_ == "expl" or all(c.pos_ == "PUNCT" or _extraposed(c) for c in children(adj) if c.i > adj.i)
         pronoun_gender = PRONOUN_GENDERS.get(subject.lower_) if ends else None
-        subject_gender = gender_class(subject) if subject.pos_ == "NOUN" else pronoun_gender
+        subject_gender = _noun_gender(subject) if subject.pos_ == "NOUN" else pronoun_gender
         genders_known = adj_gender is not None and subject_gender is not None
         if subject_number == ["Sing"] and genders_known and adj_gender != subject_gender:
             yield Violation(

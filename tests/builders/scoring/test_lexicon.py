@@ -1,9 +1,16 @@
-"""Norsk Ordbank forms: compounds, genitives, hyphens, the gender and strength an adjective form shows, and which
-nouns have a plural of their own."""
+"""Norsk Ordbank forms: compounds, genitives, hyphens, the gender and strength an adjective form shows, which
+nouns have a plural of their own, and noun genders from the definite forms with the treebank's veto."""
 
 import pytest
 
-from builders.scoring.lexicon import ATTRIBUTION, lexicon_version, load_lexicon, weak_forms
+from builders.scoring.lexicon import (
+    ATTRIBUTION,
+    definite_genders,
+    lexicon_version,
+    load_lexicon,
+    merge_genders,
+    weak_forms,
+)
 
 
 @pytest.mark.parametrize(
@@ -20,8 +27,12 @@ def test_unknown_forms(word):
 
 @pytest.mark.parametrize(
     ("form", "gender"),
-    [("stort", "Neut"), ("stor", "Com"), ("grønt", "Neut"), ("grønn", "Com"), ("fysisk", None), ("lett", None)],
-)
+    [
+        ("stort", "Neut"), ("stor", "Com"), ("grønt", "Neut"), ("grønn", "Com"), ("fysisk", None), ("lett", None),
+        # Ordbank lists "nytt" and "klart" only under the verbs "nyte" and "klare"; the treebank confirms them.
+        ("nytt", "Neut"), ("ny", "Com"), ("klart", "Neut"), ("klar", "Com"), ("bra", None), ("feil", None),
+    ],
+)  # fmt: skip
 def test_adjective_gender_from_form(form, gender):
     assert load_lexicon().adjective_gender(form) == gender
 
@@ -50,6 +61,31 @@ def test_distinct_plural(noun, distinct):
     assert load_lexicon().has_distinct_plural(noun) is distinct
 
 
+@pytest.mark.parametrize(
+    ("noun", "gender"),
+    [
+        ("verktøy", "Neut"), ("operasjon", "Com"), ("bok", "Com"), ("år", "Neut"), ("konklave", "Neut"),
+        ("hageverktøy", "Neut"), ("outsourcings-prosjekt", "Neut"),  # by the last part
+        ("rom", None), ("kurs", None),  # homographs: "et rom" / "en rom", "et kurs" / "en kurs"
+        ("kontrapunktikk", None),  # "kontrapunk" is no word, so "tikk" is not its last part
+        ("xqzt", None),
+    ],
+)  # fmt: skip
+def test_noun_gender(noun, gender):
+    assert load_lexicon().noun_gender(noun) == gender
+
+
+def test_definite_forms_show_gender_and_the_treebank_vetoes():
+    forms = {"huset": ["hus"], "husa": ["hus"], "bilen": ["bil"], "kurset": ["kurs"], "kursen": ["kurs"]}
+    forms |= {"eplet": ["eple"], "hagen": ["hage"]}
+    ordbank = definite_genders(forms)
+    assert ordbank == {"hus": "Neut", "eple": "Neut", "bil": "Com", "hage": "Com", "kurs": None}
+    merged = merge_genders(ordbank, {"hus": "Com", "bil": "Com", "fall": None, "tikk": "Neut"})
+    assert merged == {"hus": None, "eple": "Neut", "bil": "Com", "hage": "Com", "kurs": None, "fall": None} | {
+        "tikk": "Neut"
+    }
+
+
 def test_attribution_and_version_are_recorded():
-    assert "CC BY 4.0" in ATTRIBUTION and "Norsk Ordbank" in ATTRIBUTION
-    assert lexicon_version().startswith("spacy-lookups-data-")
+    assert "CC BY 4.0" in ATTRIBUTION and "Norsk Ordbank" in ATTRIBUTION and "Dependency Treebank" in ATTRIBUTION
+    assert lexicon_version().startswith("spacy-lookups-data-") and "+genders-" in lexicon_version()

@@ -23,6 +23,26 @@ def messages(violations):
     return [(v.rule_id, v.message) for v in violations]
 
 
+def test_indefinite_noun_gender_comes_from_the_lexicon(ud):
+    # The tagger reads "verktøy"'s gender off "god" (masculine); Ordbank's "verktøyet" shows it is neuter.
+    god_verktøy = np_doc(
+        ud,
+        "god god ADJ Definite=Ind|Degree=Pos|Gender=Masc|Number=Sing HEAD amod",
+        "verktøy verktøy NOUN Definite=Ind|Gender=Masc|Number=Sing 2 X",
+    )
+    assert messages(np_gender_agreement(god_verktøy)) == [
+        ("np_gender_agreement", "'god' is com but 'verktøy' is neut")
+    ]
+    # A definite noun shows its gender in its form, and its tag is kept; its adjectives have no gender to check.
+    det_store_huset = np_doc(
+        ud,
+        "Det den DET Gender=Neut|Number=Sing|PronType=Art HEAD det",
+        "stort stor ADJ Definite=Ind|Degree=Pos|Gender=Neut|Number=Sing HEAD amod",
+        "huset hus NOUN Definite=Def|Gender=Neut|Number=Sing 3 X",
+    )
+    assert messages(np_gender_agreement(det_store_huset)) == []
+
+
 def test_gender_of_article_and_adjective(ud):
     et_bil = np_doc(
         ud, "Et en DET Gender=Neut|Number=Sing|PronType=Art HEAD det", "bil bil NOUN Gender=Masc|Number=Sing 2 X"
