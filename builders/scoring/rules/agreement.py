@@ -195,6 +195,18 @@ def _number_hidden(noun: Token) -> bool:
     return morph(noun, "Definite") == ["Ind"] and not load_lexicon().has_distinct_plural(noun.lower_)
 
 
+def _allowed_genders(noun: Token, gender: str) -> set[str | None]:
+    """The genders a noun's determiner or adjective may have: the noun's, and also the next noun's where the parser
+    made the noun its modifier. That covers a measure noun, which the determiner agrees with ("et glass vann"), and
+    a misparsed modifier, where it agrees with the next noun ("et fullskala renseanlegg", "et nytt østlandsk
+    parti"); a word that agrees with neither is wrong either way ("en glass vann"). A genitive keeps its own
+    determiner ("en dommers besøk")."""
+    head = noun.head
+    if head.i == noun.i + 1 and head.pos_ == "NOUN" and "Gen" not in morph(noun, "Case"):
+        return {gender, _noun_gender(head)}
+    return {gender}
+
+
 def np_gender_agreement(doc: Doc) -> Iterator[Violation]:
     """A singular determiner or strong adjective has the gender of its noun ("et bil", "en stort hus" are wrong).
 
@@ -207,13 +219,14 @@ def np_gender_agreement(doc: Doc) -> Iterator[Violation]:
         noun_gender = _noun_gender(noun)
         if noun.pos_ != "NOUN" or noun_gender is None or morph(noun, "Number") != ["Sing"]:
             continue
+        allowed = _allowed_genders(noun, noun_gender)
         dets, adjs = _np_parts(noun)
         modifiers = [d for d in dets if d.lower_ not in GENDERLESS_DETERMINERS and not _coordinated(d)]
         if _is_definite_np(noun, dets):
             adjs = ()
         for word in (*modifiers, *adjs):
             word_gender = _form_gender(word)
-            if word_gender is not None and word_gender != noun_gender and morph(word, "Number") != ["Plur"]:
+            if word_gender is not None and word_gender not in allowed and morph(word, "Number") != ["Plur"]:
                 yield Violation(
                     "np_gender_agreement",
                     min(word.i, noun.i),

@@ -38,6 +38,8 @@ ERRORS = [
     ("Vi kjøpte god verktøy i går.", "Vi kjøpte godt verktøy i går.", "np_gender_agreement"),
     ("Hun orker ikke en nytt operasjon.", "Hun orker ikke en ny operasjon.", "np_gender_agreement"),
     ("Hun skal få et nye hjerte.", "Hun skal få et nytt hjerte.", "np_definiteness"),
+    # A measure noun the parser made a modifier of the next noun still agrees with its determiner.
+    ("Hun drakk en glass vann.", "Hun drakk et glass vann.", "np_gender_agreement"),
     ("I dag han spiser fisk.", "I dag spiser han fisk.", "v2_word_order"),
     ("Spiste han fisken.", "Han spiste fisken.", "verb_first_declarative"),
     ("Han gikk hjem fordi han kom ikke.", "Han gikk hjem fordi han ikke kom.", "subordinate_adverb_order"),
@@ -99,6 +101,8 @@ AGREEMENT_LOOKALIKES = [
     "Selskapet dyrker blant annet mais og hvete.",
     "Et kurs er nyttig.",
     "Han tok en ny kurs mot land.",
+    # A noun parsed as a modifier of the next noun: the determiner agrees with that one.
+    "Regjeringen vil etablere et fullskala renseanlegg.",
 ]
 
 
