@@ -151,9 +151,9 @@ class Lexicon:
 
     @lru_cache(maxsize=50_000)  # noqa: B019 - as for `is_known`
     def noun_gender(self, noun: str) -> str | None:
-        """`"Neut"` or `"Com"` for a lower-cased noun lemma, or for a compound by its longest known last part after a
-        known first part ("samvittighetsspark" → "spark"); `None` for a noun used in both genders ("kurs", "spark")
-        and for unknown words.
+        """`"Neut"` or `"Com"` for a lower-cased noun lemma, or for a compound by its known last parts after a known
+        first part, when they agree ("vannverktøy" → "verktøy"); `None` for a noun used in both genders ("kurs",
+        "spark"), for a compound whose splits disagree ("beredskapsteam") and for unknown words.
 
         Read from the lexicon rather than from the tagger, which guesses an indefinite noun's gender from the
         adjective or determiner before it ("god verktøy" is tagged masculine).
@@ -165,6 +165,7 @@ class Lexicon:
             return self.noun_genders[noun]
         if "-" in noun:
             return self.noun_gender(noun.rsplit("-", 1)[1])
+        genders = set()
         for cut in range(MIN_COMPOUND_PART, len(noun) - MIN_GENDER_HEAD + 1):
             first, last = noun[:cut], noun[cut:]
             if last not in self.noun_genders:
@@ -172,8 +173,9 @@ class Lexicon:
             # The first part must be a word of its own: a compound guess ("kontrapunk" + "tikk") is too loose here.
             stems = [first] + [first[:-1] for link in LINKING_LETTERS if first.endswith(link)]
             if any(len(stem) >= MIN_COMPOUND_PART and stem in self for stem in stems):
-                return self.noun_genders[last]
-        return None
+                genders.add(self.noun_genders[last])
+        # Splits that disagree leave it open: "beredskap-steam" is common, "beredskaps-team" neuter.
+        return genders.pop() if len(genders) == 1 else None
 
     def has_distinct_plural(self, noun: str) -> bool:
         """True when Ordbank lists an -er/-r plural of a lower-cased noun ("bil" → "biler"); False for "hus",
