@@ -171,8 +171,7 @@ class Lexicon:
             if last not in self.noun_genders:
                 continue
             # The first part must be a word of its own: a compound guess ("kontrapunk" + "tikk") is too loose here.
-            stems = [first] + [first[:-1] for link in LINKING_LETTERS if first.endswith(link)]
-            if any(len(stem) >= MIN_COMPOUND_PART and stem in self for stem in stems):
+            if any(len(stem) >= MIN_COMPOUND_PART and stem in self for stem in _linked_stems(first)):
                 genders.add(self.noun_genders[last])
         # Splits that disagree leave it open: "beredskap-steam" is common, "beredskaps-team" neuter.
         return genders.pop() if len(genders) == 1 else None
@@ -216,11 +215,15 @@ class Lexicon:
             head, tail = word[:cut], word[cut:]
             if not self.is_open_class(tail) and not (tail.endswith("s") and self.is_open_class(tail[:-1])):
                 continue
-            stems = [head] + [head[:-1] for link in LINKING_LETTERS if head.endswith(link)]
-            for stem in stems:
+            for stem in _linked_stems(head):
                 if len(stem) >= MIN_COMPOUND_PART and (stem in self or (depth > 1 and self._is_compound(stem, 1))):
                     return True
         return False
+
+
+def _linked_stems(part: str) -> list[str]:
+    """A compound's first part as written and without its linking letter ("gjernings" → "gjerning")."""
+    return [part] + [part[:-1] for link in LINKING_LETTERS if part.endswith(link)]
 
 
 def _confirmed_neuter_lemmas(
