@@ -2,7 +2,8 @@
 
 `SCORER_VERSION` is bumped with every change to the rules' logic, the formula or the input handling, exactly as a
 datasets builder bumps `VERSION`: a stored score is only comparable with scores of the same fingerprint, and the
-score cache is keyed by it.
+score cache is keyed by it. The digest also covers the source of the modules that compute a score
+(`scoring_code_files`), so an edit that forgot the bump still misses the cache instead of reusing older scores.
 """
 
 from __future__ import annotations
@@ -11,11 +12,13 @@ import hashlib
 import json
 from dataclasses import asdict
 from importlib.metadata import version
+from pathlib import Path
 
 from builders.scoring.acceptability import BUNDLED_CLASSIFIER
 from builders.scoring.formula import ScoreFormula
 from builders.scoring.lexicon import lexicon_version
 from builders.scoring.sequence_model import BUNDLED_MODEL, file_sha256
+from saga.versions import source_fingerprint
 
 # 1.1.0: the tag-sequence improbability term (`builders.scoring.sequence_model`) joined the formula.
 # 1.2.0: the acceptability classifier's unacceptability term (`builders.scoring.acceptability`) joined the formula.
@@ -31,6 +34,21 @@ from builders.scoring.sequence_model import BUNDLED_MODEL, file_sha256
 # after a double-definiteness violation ("den stor verden"); "et nye hjerte"; "det var vond å oppleve".
 SCORER_VERSION = "1.6.0"
 
+CODE_ROOT = Path(__file__).parents[1]
+# Modules of `builders.scoring` that build, train or evaluate the scorer's assets but never run while scoring.
+OFFLINE_MODULES = frozenset(
+    {"acceptability_data.py", "acceptability_training.py", "evaluation.py", "inflection_pairs.py", "minimal_pairs.py"}
+)
+# What the scorer reads outside `builders.scoring`: the language detector and the sentence splitter.
+TEXT_MODULES = ("text/language.py", "text/splitting.py")
+
+
+def scoring_code_files() -> list[Path]:
+    """The source files a score is computed by: `builders.scoring` (rules included) but its offline tools, and
+    `TEXT_MODULES`, in a fixed order."""
+    scoring = sorted(p for p in (CODE_ROOT / "scoring").rglob("*.py") if p.name not in OFFLINE_MODULES)
+    return scoring + [CODE_ROOT / name for name in TEXT_MODULES]
+
 
 def scorer_fingerprint(
     rule_set: str,
@@ -41,7 +59,9 @@ def scorer_fingerprint(
     sequence_model: str | None = None,
     acceptability_model: str | None = None,
 ) -> str:
-    """`saga-scorer-<version>+<rule set>+<hash of weights, formula, limits, models, lexicon, detector>+<pipeline>`.
+    """`saga-scorer-<version>+<rule set>+<digest>+<pipeline>`.
+
+    The digest hashes the weights, formula, length limit, models, lexicon, language detector and scoring code.
 
     Args:
         rule_set (`str`): registry name of the rule set, e.g. `"saga.rules.v1"`.
@@ -70,7 +90,7 @@ def scorer_fingerprint(
         "lexicon": lexicon_version(),
         "language_detector": f"lingua-language-detector-{version('lingua-language-detector')}",
         "spacy": version("spacy"),
-        "sentence_splitter": "builders.text.splitting.split_sentences",
+        "code": source_fingerprint(CODE_ROOT, scoring_code_files()),
     }
     digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:12]
     return f"saga-scorer-{SCORER_VERSION}+{rule_set}+{digest}+{pipeline}"
