@@ -202,9 +202,10 @@ def _add_scorer_arguments(parser: argparse.ArgumentParser) -> None:
 def _scorer_config(args: argparse.Namespace) -> GrammarScorerConfig:
     formula = ScoreFormula()
     if args.acceptability_weight is not None:
-        if args.acceptability_weight < 0:
-            raise InputDataError(f"--acceptability-weight must be >= 0, got {args.acceptability_weight}")
-        formula = replace(formula, acceptability_weight=args.acceptability_weight)
+        try:
+            formula = replace(formula, acceptability_weight=args.acceptability_weight)
+        except ValueError as err:  # ScoreFormula checks its own ranges
+            raise InputDataError(f"--acceptability-weight: {err}") from err
     return GrammarScorerConfig(
         args.pipeline,
         formula=formula,

@@ -78,7 +78,8 @@ def test_scorer_eval_prints_the_table(tmp_path, capsys):
 
 def test_scorer_eval_rejects_a_negative_classifier_weight(capsys):
     code, out, err = run(capsys, "scorer", "eval", "--acceptability-weight", "-1")
-    assert code == 1 and err.startswith("saga: error: --acceptability-weight must be >= 0")
+    assert code == 1
+    assert err.startswith("saga: error: --acceptability-weight: acceptability_weight must be >= 0, got -1.0")
 
 
 def test_scorer_info_lists_rules_and_weights(capsys):
