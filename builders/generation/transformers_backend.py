@@ -69,9 +69,11 @@ class TransformersBackend:
     Example:
         ```python
         >>> from trainers.inputs import resolve_model
-        >>> backend = TransformersBackend(resolve_model("tiny_nb_mistral"), device="cpu")  # doctest: +SKIP
-        >>> backend.generate([[{"role": "user", "content": "Skriv en setning om Bergen."}]], SamplingSettings(n=2))
-        [['Bergen er ...', 'Byen ...']]  # doctest: +SKIP
+        >>> backend = TransformersBackend(resolve_model("tiny_nb_mistral"), device="cpu", threads=1)
+        >>> [len(samples) for samples in backend.generate(
+        ...     [[{"role": "user", "content": "Skriv en setning om Bergen."}]], SamplingSettings(n=2, max_tokens=8)
+        ... )]
+        [2]
         ```
     """
 

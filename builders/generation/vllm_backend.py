@@ -69,7 +69,8 @@ class VLLMBackend:
     Example:
         ```python
         >>> backend = VLLMBackend(resolve_model("my-org/nb-sft-merged@v1"))  # doctest: +SKIP
-        >>> backend.generate([[{"role": "user", "content": "Skriv en setning om Bergen."}]], SamplingSettings(n=4))
+        >>> prompts = [[{"role": "user", "content": "Skriv en setning om Bergen."}]]
+        >>> backend.generate(prompts, SamplingSettings(n=4))  # doctest: +SKIP
         ```
     """
 

@@ -61,8 +61,8 @@ def load(name_or_path: str | Path = "nb_saga_sm", exclude: tuple[str, ...] = ())
         ```python
         >>> from builders import nlp
         >>> doc = nlp.load("nb_saga_sm")("Den store bilen står i garasjen.")
-        >>> [t.morph.get("Definite") for t in doc[:3]]
-        [['Def'], ['Def'], ['Def']]
+        >>> [(t.text, t.morph.get("Definite")) for t in doc[:3]]
+        [('Den', []), ('store', ['Def']), ('bilen', ['Def'])]
         ```
     """
     target = resolve(name_or_path)
