@@ -16,6 +16,7 @@ from huggingface_hub import snapshot_download
 
 from cards.model import render_merged_card
 from saga.hub.references import parse_reference, resolve_revision
+from saga.permissions import share_like_other_files
 from trainers.inputs import MERGE_RECORD, resolve_recorded_model
 from trainers.runs import check_empty_output, file_sha256, library_versions, read_record
 
@@ -54,6 +55,7 @@ def merge_adapter(adapter: str, out_dir: str | Path, dtype: str = "float32") -> 
 
     merged.save_pretrained(out_dir)
     tokenizer.save_pretrained(out_dir)
+    share_like_other_files(out_dir)
     merge = {
         "adapter": {
             **adapter_info,

@@ -19,6 +19,7 @@ import torch
 from cards.model import render_adapter_card
 from saga.errors import InputDataError, ReferenceResolutionError
 from saga.hub.references import load_dataset_ref, parse_reference, resolve_revision
+from saga.permissions import share_like_other_files
 from saga.versions import installed_versions
 from trainers.dpo_config import LoRADPOConfig
 from trainers.dpo_trainer import LoRADPOTrainer
@@ -87,6 +88,7 @@ def train_adapter(
     if model_input.kind == "hub":  # so that `AutoPeftModelForCausalLM` loads the base at the trained-on commit
         trainer.model.peft_config["default"].revision = model_input.revision
     trainer.model.save_pretrained(out_dir)
+    share_like_other_files(out_dir)
     dataset = {
         "ref": dataset_ref,
         "revision": dataset_revision,

@@ -39,6 +39,7 @@ from builders.text.cleaning import paragraphs
 from builders.text.splitting import split_sentences
 from cards.model import render_tiny_policy_card
 from saga.errors import InputDataError
+from saga.permissions import share_like_other_files
 from saga.threads import torch_threads
 from trainers.tiny_tokenizer import train_tokenizer
 
@@ -305,6 +306,7 @@ def _save(model: MistralForCausalLM, tokenizer, out_dir: Path, data_dir: Path, r
     )
     model.save_pretrained(out_dir)
     tokenizer.save_pretrained(out_dir)
+    share_like_other_files(out_dir)
     for source, target in LICENCE_FILES.items():
         shutil.copyfile(data_dir / source, out_dir / target)
     (out_dir / "saga").mkdir()

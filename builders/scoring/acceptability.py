@@ -42,6 +42,7 @@ from torch import nn
 
 from builders.scoring.acceptability_features import FIELDS, PAD, SPECIALS, UNK, TokenIds
 from builders.scoring.errors import ScorerConfigError
+from saga.permissions import share_like_other_files
 
 FORMAT = "saga-acceptability-v1"
 BUNDLED_CLASSIFIER = files("assets") / "scorer" / "acceptability_v1.safetensors"
@@ -263,6 +264,7 @@ class AcceptabilityClassifier:
         }
         metadata = {"saga": json.dumps(saga, ensure_ascii=False, sort_keys=True)}
         save_file(tensors, str(path), metadata=metadata)
+        share_like_other_files(path)
         return path
 
     @classmethod

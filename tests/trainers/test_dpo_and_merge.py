@@ -14,6 +14,7 @@ from transformers import AutoModelForCausalLM
 
 from saga.cli.main import main
 from saga.errors import ReferenceResolutionError
+from saga.permissions import umask
 from trainers.inputs import resolve_model
 from trainers.merge import merge_adapter
 
@@ -104,3 +105,12 @@ def test_dpo_on_the_merged_checkpoint_raises_rewards_accuracy_and_its_card_shows
     assert f'sft_checkpoint = PeftModel.from_pretrained(base, "{sft_adapter}").merge_and_unload()' in usage
     assert f'model = PeftModel.from_pretrained(sft_checkpoint, "{outs[False]}")' in usage
     assert 'PeftModel.from_pretrained(base, "' + str(outs[False]) not in usage  # never on the bare base
+
+
+def test_adapter_and_merged_weights_are_readable_like_their_configs(sft_adapter, merged):
+    """safetensors leaves mode 0600; the stages give weights the mode their other files got."""
+    expected = 0o666 & ~umask()
+    for folder in (sft_adapter, merged):
+        weights = sorted(folder.glob("*.safetensors"))
+        assert weights
+        assert {w.stat().st_mode & 0o777 for w in weights} == {expected}

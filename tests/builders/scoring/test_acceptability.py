@@ -6,6 +6,7 @@ import torch
 from builders.scoring.acceptability import AcceptabilityArchitecture, AcceptabilityClassifier, load_classifier
 from builders.scoring.acceptability_features import FIELDS, MAX_TOKENS, token_features
 from builders.scoring.errors import ScorerConfigError
+from saga.permissions import umask
 
 ARCHITECTURE = AcceptabilityArchitecture({name: 4 for name in FIELDS}, hidden=8, layers=1, dropout=0.0)
 
@@ -74,6 +75,7 @@ def test_save_and_load_round_trip_keeps_predictions_reference_and_report(tmp_pat
     # The file holds float16 weights, so predictions agree to float16 precision.
     assert loaded.predict(docs) == pytest.approx(classifier.predict(docs), abs=1e-2)
     assert path.read_bytes() == classifier.save(tmp_path / "again.safetensors").read_bytes()
+    assert path.stat().st_mode & 0o777 == 0o666 & ~umask()  # not safetensors' 0600
 
 
 def test_missing_or_foreign_files_are_one_clear_error(tmp_path):
