@@ -32,7 +32,9 @@ from saga.versions import source_fingerprint
 # counts of `builders.scoring.genders`), not from the tagger: "god verktøy", "en nytt operasjon" are now caught;
 # "ny"/"nytt" have a gender; adjectives in a definite phrase are no longer gender-checked, but still strength-checked
 # after a double-definiteness violation ("den stor verden"); "et nye hjerte"; "det var vond å oppleve".
-SCORER_VERSION = "1.6.0"
+# 1.6.1: an adjective directly before another adjective is checked against the noun when its form is common
+# gender ("et stor demokratisk underskudd"): only a neuter form can be the next adjective's adverb.
+SCORER_VERSION = "1.6.1"
 
 CODE_ROOT = Path(__file__).parents[1]
 # Modules of `builders.scoring` that build, train or evaluate the scorer's assets but never run while scoring.
@@ -77,7 +79,7 @@ def scorer_fingerprint(
     Example:
         ```python
         >>> fp = scorer_fingerprint("saga.rules.v1", {"missing_finite_verb": 1.5}, ScoreFormula(), 100_000, "nb_x")
-        >>> fp.startswith("saga-scorer-1.6.0+saga.rules.v1+")
+        >>> fp.startswith("saga-scorer-1.6.1+saga.rules.v1+")
         True
         ```
     """

@@ -54,8 +54,10 @@ def _np_parts(noun: Token) -> tuple[tuple[Token, ...], tuple[Token, ...]]:
     """Prenominal determiners and plain positive-degree adjectives of a common noun.
 
     A modifier separated from the noun by another noun ("en rekke depoter") belongs to that noun, whatever the
-    parser says, and one directly before another adjective ("vanskelig tilgjengelige fjellområder") modifies that
-    adjective; neither is checked against the noun. Memoised: the three noun-phrase rules ask for every noun.
+    parser says, and one directly before another adjective ("vanskelig tilgjengelige fjellområder") may modify that
+    adjective; neither is checked against the noun. An adverbial adjective takes its neuter form, so a common-gender
+    form before another adjective is the noun's ("et stor demokratisk underskudd") and is checked. Memoised: the
+    three noun-phrase rules ask for every noun.
     """
     toks = tokens(noun.doc)
 
@@ -81,7 +83,7 @@ def _np_parts(noun: Token) -> tuple[tuple[Token, ...], tuple[Token, ...]]:
         and not morph(c, "VerbForm")
         and not morph(c, "NumType")
         and adjacent(c)
-        and toks[c.i + 1].pos_ != "ADJ"
+        and (toks[c.i + 1].pos_ != "ADJ" or _form_gender(c) == "Com")
         and (c.lower_ not in SINGLE_DEFINITE_LICENSERS or c.lower_ in INFLECTING_LICENSERS)
     )
     return dets, adjs

@@ -65,6 +65,25 @@ def test_gender_of_article_and_adjective(ud):
     assert list(np_gender_agreement(et_stort_hus)) == []
 
 
+def test_an_adjective_before_another_is_checked_unless_it_may_be_adverbial(ud):
+    def phrase(form: str, lemma: str, gender: str):
+        return np_doc(
+            ud,
+            "Et en DET Gender=Neut|Number=Sing|PronType=Art HEAD det",
+            f"{form} {lemma} ADJ Definite=Ind|Degree=Pos|Gender={gender}|Number=Sing HEAD amod",
+            "demokratisk demokratisk ADJ Definite=Ind|Degree=Pos|Gender=Neut|Number=Sing HEAD amod",
+            "underskudd underskudd NOUN Definite=Ind|Gender=Neut|Number=Sing 4 X",
+        )
+
+    # "stor" is a common-gender form, never an adverb (that is "stort"): it belongs to the noun and disagrees.
+    assert messages(np_gender_agreement(phrase("stor", "stor", "Neut"))) == [
+        ("np_gender_agreement", "'stor' is com but 'underskudd' is neut")
+    ]
+    assert list(np_gender_agreement(phrase("stort", "stor", "Neut"))) == []
+    # "vanskelig" shows no gender; before another adjective it may be an adverb ("vanskelig tilgjengelig").
+    assert list(np_gender_agreement(phrase("vanskelig", "vanskelig", "Com"))) == []
+
+
 def test_gender_ignores_adjectives_that_do_not_inflect(ud):
     et_fysisk_arbeid = np_doc(
         ud,
