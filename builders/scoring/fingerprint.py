@@ -34,7 +34,9 @@ from saga.versions import source_fingerprint
 # after a double-definiteness violation ("den stor verden"); "et nye hjerte"; "det var vond å oppleve".
 # 1.6.1: an adjective directly before another adjective is checked against the noun when its form is common
 # gender ("et stor demokratisk underskudd"): only a neuter form can be the next adjective's adverb.
-SCORER_VERSION = "1.6.1"
+# 1.7.0: a noun's definiteness after an indefinite article is read from its form too (`Lexicon.is_definite_noun`):
+# "en mindretallsregjeringen" (tagged indefinite), "et intervjuet", "et ordtaket" (tagged as participles) are caught.
+SCORER_VERSION = "1.7.0"
 
 CODE_ROOT = Path(__file__).parents[1]
 # Modules of `builders.scoring` that build, train or evaluate the scorer's assets but never run while scoring.
@@ -79,7 +81,7 @@ def scorer_fingerprint(
     Example:
         ```python
         >>> fp = scorer_fingerprint("saga.rules.v1", {"missing_finite_verb": 1.5}, ScoreFormula(), 100_000, "nb_x")
-        >>> fp.startswith("saga-scorer-1.6.1+saga.rules.v1+")
+        >>> fp.startswith("saga-scorer-1.7.0+saga.rules.v1+")
         True
         ```
     """

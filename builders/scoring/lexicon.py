@@ -37,6 +37,8 @@ MIN_COMPOUND_PART = 3
 MIN_GENDER_HEAD = 4
 # Linking elements between compound parts ("gjerning-s-beskrivelse", "barn-e-hage").
 LINKING_LETTERS = ("s", "e")
+# Endings of definite noun forms after the stem: singular common, neuter, feminine; plural.
+DEFINITE_ENDINGS = ("en", "et", "a", "ene")
 # Adjectives whose form does not show the phrase's definiteness: strong after a possessive or definite determiner
 # ("min egen bil", "den annen verdenskrig"), weak in the vocative ("kjære venn").
 STRENGTH_EXCEPTIONS = {"egen", "annen", "kjær"}
@@ -76,6 +78,7 @@ class Lexicon:
             `has_distinct_plural`.
         noun_genders (`dict[str, str | None]`, *optional*): lower-cased noun lemma → `"Neut"`, `"Com"` or `None`
             (used in both), for `noun_gender`.
+        definite_nouns (`frozenset[str]`, *optional*): lower-cased definite noun forms, for `is_definite_noun`.
 
     Example:
         ```python
@@ -92,12 +95,14 @@ class Lexicon:
         adjective_lemmas: dict[str, frozenset[str]] | None = None,
         noun_lemmas: frozenset[str] = frozenset(),
         noun_genders: dict[str, str | None] | None = None,
+        definite_nouns: frozenset[str] = frozenset(),
     ):
         self.forms_by_pos = forms_by_pos
         self.function_words = function_words
         self.adjective_lemmas = adjective_lemmas or {}
         self.noun_lemmas = noun_lemmas
         self.noun_genders = noun_genders or {}
+        self.definite_nouns = definite_nouns
 
     def __contains__(self, word: str) -> bool:
         return self.is_open_class(word) or word in self.function_words
@@ -175,6 +180,31 @@ class Lexicon:
                 genders.add(self.noun_genders[last])
         # Splits that disagree leave it open: "beredskap-steam" is common, "beredskaps-team" neuter.
         return genders.pop() if len(genders) == 1 else None
+
+    @lru_cache(maxsize=50_000)  # noqa: B019 - as for `is_known`
+    def is_definite_noun(self, word: str) -> bool:
+        """True for a lower-cased definite noun form ("regjeringen", "intervjuet", "jenta", "bilene"), or a compound
+        whose known last parts are all definite after a known first part ("mindretallsregjeringen").
+
+        False for forms that are also adjectives or participles ("voksen", "tegnet": the tagger tells those apart
+        better than the form) and for unknown words. Read from the form because the tagger reads an ambiguous
+        noun's definiteness off its article: "en mindretallsregjeringen" is tagged indefinite.
+
+        Args:
+            word (`str`): a noun as written, lower-cased.
+        """
+        if word in self.definite_nouns:
+            return word not in self.forms_by_pos["adj"]
+        if "-" in word:
+            return self.is_definite_noun(word.rsplit("-", 1)[1])
+        heads = set()
+        for cut in range(MIN_COMPOUND_PART, len(word) - MIN_GENDER_HEAD + 1):
+            first, last = word[:cut], word[cut:]
+            if last not in self.forms_by_pos["noun"]:
+                continue
+            if any(len(stem) >= MIN_COMPOUND_PART and stem in self for stem in _linked_stems(first)):
+                heads.add(last in self.definite_nouns and last not in self.forms_by_pos["adj"])
+        return heads == {True}
 
     def has_distinct_plural(self, noun: str) -> bool:
         """True when Ordbank lists an -er/-r plural of a lower-cased noun ("bil" → "biler"); False for "hus",
@@ -258,6 +288,27 @@ def definite_genders(noun_forms: dict[str, list[str]]) -> dict[str, str | None]:
     }
 
 
+def definite_forms(noun_forms: dict[str, list[str]]) -> frozenset[str]:
+    """Ordbank's definite noun forms: singular "-en", "-et", "-a" ("bilen", "huset", "jenta"; "-n", "-t" after -e:
+    "eplet"; a doubled consonant: "programmet"; a dropped e: "sykkel" → "syklen") and plural "-ene" ("husene"), of
+    each form's lemma, unless the form is a noun lemma itself ("laken"; "stigma", the lemma of "stigmaet")."""
+    lemmas = {lemma.lower() for of in noun_forms.values() for lemma in of}
+    definite = set()
+    for form, of in noun_forms.items():
+        lower = form.lower()
+        if lower in lemmas:
+            continue
+        for lemma in map(str.lower, of):
+            stems = {lemma[:-1] if lemma.endswith("e") else lemma, lemma + lemma[-1]}
+            if len(lemma) > 3 and lemma[-2] == "e" and lemma[-1] in "lnr":
+                stem = lemma[:-2]
+                single = stem[:-1] if stem[-1] == stem[-2] else stem  # sykk-el → syk-l-en
+                stems |= {stem + lemma[-1], single + lemma[-1]}
+            if any(lower == stem + ending for stem in stems for ending in DEFINITE_ENDINGS):
+                definite.add(lower)
+    return frozenset(definite)
+
+
 def merge_genders(ordbank: dict[str, str | None], treebank: dict[str, str | None]) -> dict[str, str | None]:
     """One gender per noun lemma: where both sources know a lemma they must agree ("rom" is "et rom" in Ordbank but
     "en rom" too in the treebank → `None`); otherwise whichever knows it."""
@@ -282,7 +333,7 @@ def load_lexicon() -> Lexicon:
     noun_forms = exceptions.get("noun", {})
     nouns = frozenset(form.lower() for form, lemmas in noun_forms.items() if form in lemmas)
     genders = merge_genders(definite_genders(noun_forms), treebank_genders)
-    return Lexicon(forms, lookups.get_table("lemma_lookup"), adjectives, nouns, genders)
+    return Lexicon(forms, lookups.get_table("lemma_lookup"), adjectives, nouns, genders, definite_forms(noun_forms))
 
 
 def lexicon_version() -> str:

@@ -9,7 +9,7 @@ with the subject ("huset er stort", "husene er store").
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 from spacy.tokens import Doc, Token
@@ -122,6 +122,36 @@ def _noun_gender(noun: Token) -> str | None:
     return gender_class(noun)
 
 
+def _noun_definiteness(noun: Token) -> list[str]:
+    """A noun's `Definite` values, "Def" where the tag says indefinite but the form is a definite noun form
+    (`Lexicon.is_definite_noun`): the tagger reads an ambiguous noun's definiteness off its article, so "en
+    mindretallsregjeringen" is tagged indefinite and agrees."""
+    tagged = morph(noun, "Definite")
+    if tagged == ["Ind"] and load_lexicon().is_definite_noun(noun.lower_):
+        return ["Def"]
+    return tagged
+
+
+def _definite_after_article(word: Token, article: Token) -> bool:
+    """True when the head of a phrase with an indefinite article is a definite noun form by its spelling.
+
+    Besides `Lexicon.is_definite_noun`, a neuter definite form in "-et" that is also a participle counts after
+    "et" ("et smykket", "et intervjuet"): the tagger reads such a word as a participle or an indefinite noun from
+    the article, but a phrase "et" + participle has no noun to be indefinite. The word is the phrase's head, so no
+    noun follows it that the parser failed to attach ("et tegnet kart")."""
+    lexicon = load_lexicon()
+    lower = word.lower_
+    following = tokens(word.doc)[word.i + 1] if word.i + 1 < len(word.doc) else None
+    if following is not None and following.pos_ in {"NOUN", "PROPN", "ADJ"}:
+        return False
+    participle = article.lower_ == "et" and lower.endswith("et") and lower in lexicon.definite_nouns
+    return participle or lexicon.is_definite_noun(lower)
+
+
+def _indefinite_articles(word: Token, dets: Iterable[Token]) -> list[Token]:
+    return [d for d in dets if d.lower_ in INDEFINITE_ARTICLES and "Art" in morph(d, "PronType") and d.i < word.i]
+
+
 def _genitive_between(noun: Token, word: Token) -> bool:
     """True when a genitive ("de rødgrønnes budsjettforslag") sits between `word` and `noun`; the determiner
     then belongs to the genitive, not to the noun."""
@@ -130,7 +160,7 @@ def _genitive_between(noun: Token, word: Token) -> bool:
 
 def _is_definite_np(noun: Token, dets: tuple[Token, ...]) -> bool:
     """A noun phrase is definite when the noun is, or a definite/possessive/genitive word determines it."""
-    if morph(noun, "Definite") == ["Def"]:
+    if _noun_definiteness(noun) == ["Def"]:
         return True
     if any(d.lower_ in DEFINITE_DETERMINERS for d in dets):
         return True
@@ -287,13 +317,18 @@ def np_definiteness(doc: Doc) -> Iterator[Violation]:
     wrong. A noun with a restrictive relative clause may drop its suffix in formal style ("de handlinger som ...").
     """
     require_annotation(doc, "np_definiteness", "POS", "MORPH", "DEP")
+    for adj in with_pos(doc, "ADJ"):
+        articles = _indefinite_articles(adj, (c for c in children(adj) if c.dep_ == "det"))
+        if articles and _definite_after_article(adj, articles[0]):
+            message = f"indefinite {articles[0].text!r} with the definite noun {adj.text!r}"
+            yield Violation("np_definiteness", articles[0].i, adj.i + 1, message)
     for noun in with_pos(doc, "NOUN"):
         if noun.pos_ != "NOUN":
             continue
         dets, adjs = _np_parts(noun)
-        noun_def = morph(noun, "Definite")
-        articles = [d for d in dets if d.lower_ in INDEFINITE_ARTICLES and "Art" in morph(d, "PronType")]
-        if articles and noun_def == ["Def"]:
+        noun_def = _noun_definiteness(noun)
+        articles = _indefinite_articles(noun, dets)
+        if articles and (noun_def == ["Def"] or _definite_after_article(noun, articles[0])):
             yield Violation(
                 "np_definiteness",
                 articles[0].i,

@@ -1,10 +1,12 @@
 """Norsk Ordbank forms: compounds, genitives, hyphens, the gender and strength an adjective form shows, which
-nouns have a plural of their own, and noun genders from the definite forms with the treebank's veto."""
+nouns have a plural of their own, noun genders from the definite forms with the treebank's veto, and which forms
+are definite."""
 
 import pytest
 
 from builders.scoring.lexicon import (
     ATTRIBUTION,
+    definite_forms,
     definite_genders,
     lexicon_version,
     load_lexicon,
@@ -85,6 +87,29 @@ def test_definite_forms_show_gender_and_the_treebank_vetoes():
     assert merged == {"hus": None, "eple": "Neut", "bil": "Com", "hage": "Com", "kurs": None, "fall": None} | {
         "tikk": "Neut"
     }
+
+
+@pytest.mark.parametrize(
+    ("word", "definite"),
+    [
+        ("regjeringen", True), ("tilbudet", True), ("jenta", True), ("bilene", True), ("programmet", True),
+        ("mindretallsregjeringen", True), ("radioprogrammet", True),  # compounds by their last part
+        ("regjering", False), ("radioprogram", False), ("laken", False), ("stigma", False),  # lemmas
+        ("voksen", False), ("tegnet", False),  # also an adjective, also a participle: the tagger decides
+        ("xqzt", False),
+    ],
+)  # fmt: skip
+def test_definite_noun_forms(word, definite):
+    assert load_lexicon().is_definite_noun(word) is definite
+
+
+def test_definite_forms_come_from_each_forms_lemma():
+    forms = {"bilen": ["bil"], "huset": ["hus"], "eplet": ["eple"], "jenta": ["jente"], "husene": ["hus"]}
+    forms |= {"programmet": ["program"], "syklen": ["sykkel"], "laken": ["laken"], "lakenet": ["laken"]}
+    forms |= {"stigma": ["stigme"], "stigmaet": ["stigma"], "biler": ["bil"]}
+    assert definite_forms(forms) == {
+        "bilen", "huset", "eplet", "jenta", "husene", "programmet", "syklen", "lakenet", "stigmaet"
+    }  # fmt: skip
 
 
 def test_attribution_and_version_are_recorded():

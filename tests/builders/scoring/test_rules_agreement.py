@@ -84,6 +84,29 @@ def test_an_adjective_before_another_is_checked_unless_it_may_be_adverbial(ud):
     assert list(np_gender_agreement(phrase("vanskelig", "vanskelig", "Com"))) == []
 
 
+def test_definiteness_read_from_the_form_after_an_indefinite_article(ud):
+    def phrase(article: str, row: str):
+        return np_doc(ud, f"{article} en DET Gender=Neut|Number=Sing|PronType=Art HEAD det", row)
+
+    # The tagger reads "mindretallsregjeringen" as indefinite from "en"; its form is definite.
+    tagged_indefinite = phrase("en", "mindretallsregjeringen regjering NOUN Definite=Ind|Gender=Fem|Number=Sing 2 X")
+    assert messages(np_definiteness(tagged_indefinite)) == [
+        ("np_definiteness", "indefinite 'en' with the definite noun 'mindretallsregjeringen'")
+    ]
+    # "intervjuet" read as a participle heading the phrase, "smykket" as an indefinite noun: both definite nouns.
+    participle = phrase("et", "intervjuet intervjue ADJ Definite=Ind|Gender=Neut|Number=Sing|VerbForm=Part 2 X")
+    assert messages(np_definiteness(participle)) == [
+        ("np_definiteness", "indefinite 'et' with the definite noun 'intervjuet'")
+    ]
+    smykket = phrase("et", "smykket smykke NOUN Definite=Ind|Gender=Neut|Number=Sing 2 X")
+    assert messages(np_definiteness(smykket)) == [
+        ("np_definiteness", "indefinite 'et' with the definite noun 'smykket'")
+    ]
+    # A nominalised adjective ("en voksen", an adult) is no definite "voksen" (the wax), an indefinite noun is fine.
+    assert list(np_definiteness(phrase("en", "voksen voksen ADJ Definite=Ind|Degree=Pos|Number=Sing 2 X"))) == []
+    assert list(np_definiteness(phrase("et", "smykke smykke NOUN Definite=Ind|Gender=Neut|Number=Sing 2 X"))) == []
+
+
 def test_gender_ignores_adjectives_that_do_not_inflect(ud):
     et_fysisk_arbeid = np_doc(
         ud,
