@@ -183,7 +183,7 @@ class Lexicon:
 
     @lru_cache(maxsize=50_000)  # noqa: B019 - as for `is_known`
     def is_definite_noun(self, word: str) -> bool:
-        """True for a lower-cased definite noun form ("regjeringen", "intervjuet", "jenta", "bilene"), or a compound
+        """True for a lower-cased definite noun form ("regjeringen", "tilbudet", "jenta", "bilene"), or a compound
         whose known last parts are all definite after a known first part ("mindretallsregjeringen").
 
         False for forms that are also adjectives or participles ("voksen", "tegnet": the tagger tells those apart

@@ -137,8 +137,8 @@ def _definite_after_article(word: Token, article: Token) -> bool:
 
     Besides `Lexicon.is_definite_noun`, a neuter definite form in "-et" that is also a participle counts after
     "et" ("et smykket", "et intervjuet"): the tagger reads such a word as a participle or an indefinite noun from
-    the article, but a phrase "et" + participle has no noun to be indefinite. The word is the phrase's head, so no
-    noun follows it that the parser failed to attach ("et tegnet kart")."""
+    the article, but a phrase "et" + participle has no noun to be indefinite. A noun or adjective right after the
+    word means the parser left the phrase's real head unattached ("et tegnet kart"), so nothing is claimed then."""
     lexicon = load_lexicon()
     lower = word.lower_
     following = tokens(word.doc)[word.i + 1] if word.i + 1 < len(word.doc) else None
@@ -149,6 +149,7 @@ def _definite_after_article(word: Token, article: Token) -> bool:
 
 
 def _indefinite_articles(word: Token, dets: Iterable[Token]) -> list[Token]:
+    """The indefinite articles ("en", "ei", "et") among `dets` that stand before `word`."""
     return [d for d in dets if d.lower_ in INDEFINITE_ARTICLES and "Art" in morph(d, "PronType") and d.i < word.i]
 
 
