@@ -14,6 +14,7 @@ genitives ("landets"), hyphenated words ("Høyre-velgerne"). `is_known` accepts 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import lru_cache
 from importlib.metadata import version
 from importlib.resources import files
@@ -52,14 +53,20 @@ def neuter_forms(lemma: str) -> set[str]:
     return candidates
 
 
+def contracted_stems(lemma: str) -> set[str]:
+    """The stems a lemma in unstressed -el, -en, -er keeps before an ending that drops its e, with and without the
+    doubled consonant: gammel → gamml, gaml ("gamle"); sykkel → sykkl, sykl ("syklen"); empty for other lemmas."""
+    if not (len(lemma) > 3 and lemma[-2] == "e" and lemma[-1] in "lnr"):
+        return set()
+    stem = lemma[:-2]
+    single = stem[:-1] if stem[-1] == stem[-2] else stem  # gamm-el → gam-l
+    return {stem + lemma[-1], single + lemma[-1]}
+
+
 def weak_forms(lemma: str) -> set[str]:
     """Candidate weak (definite or plural) forms of an adjective lemma: stor → store, tom → tomme, åpen → åpne,
     gammel → gamle, avslappet → avslappete / avslappede; callers keep the ones Ordbank lists."""
-    candidates = {lemma + "e", lemma + lemma[-1] + "e"}
-    if len(lemma) > 3 and lemma[-2] == "e" and lemma[-1] in "lnr":
-        stem = lemma[:-2]
-        single = stem[:-1] if stem[-1] == stem[-2] else stem  # gamm-el → gam-le
-        candidates |= {stem + lemma[-1] + "e", single + lemma[-1] + "e"}
+    candidates = {lemma + "e", lemma + lemma[-1] + "e"} | {stem + "e" for stem in contracted_stems(lemma)}
     if lemma.endswith("et"):
         candidates.add(lemma[:-1] + "de")
     return candidates
@@ -170,14 +177,7 @@ class Lexicon:
             return self.noun_genders[noun]
         if "-" in noun:
             return self.noun_gender(noun.rsplit("-", 1)[1])
-        genders = set()
-        for cut in range(MIN_COMPOUND_PART, len(noun) - MIN_GENDER_HEAD + 1):
-            first, last = noun[:cut], noun[cut:]
-            if last not in self.noun_genders:
-                continue
-            # The first part must be a word of its own: a compound guess ("kontrapunk" + "tikk") is too loose here.
-            if any(len(stem) >= MIN_COMPOUND_PART and stem in self for stem in _linked_stems(first)):
-                genders.add(self.noun_genders[last])
+        genders = {self.noun_genders[last] for last in self._compound_heads(noun) if last in self.noun_genders}
         # Splits that disagree leave it open: "beredskap-steam" is common, "beredskaps-team" neuter.
         return genders.pop() if len(genders) == 1 else None
 
@@ -194,17 +194,22 @@ class Lexicon:
             word (`str`): a noun as written, lower-cased.
         """
         if word in self.definite_nouns:
-            return word not in self.forms_by_pos["adj"]
+            return self._listed_definite(word)
         if "-" in word:
             return self.is_definite_noun(word.rsplit("-", 1)[1])
-        heads = set()
+        nouns = self.forms_by_pos["noun"]
+        return {self._listed_definite(last) for last in self._compound_heads(word) if last in nouns} == {True}
+
+    def _listed_definite(self, word: str) -> bool:
+        return word in self.definite_nouns and word not in self.forms_by_pos["adj"]
+
+    def _compound_heads(self, word: str) -> Iterator[str]:
+        """The last parts (at least `MIN_GENDER_HEAD` letters) `word` may end in after a first part that is a word
+        of its own: a compound guess ("kontrapunk" + "tikk") is too loose for reading a gender or definiteness."""
         for cut in range(MIN_COMPOUND_PART, len(word) - MIN_GENDER_HEAD + 1):
             first, last = word[:cut], word[cut:]
-            if last not in self.forms_by_pos["noun"]:
-                continue
             if any(len(stem) >= MIN_COMPOUND_PART and stem in self for stem in _linked_stems(first)):
-                heads.add(last in self.definite_nouns and last not in self.forms_by_pos["adj"])
-        return heads == {True}
+                yield last
 
     def has_distinct_plural(self, noun: str) -> bool:
         """True when Ordbank lists an -er/-r plural of a lower-cased noun ("bil" → "biler"); False for "hus",
@@ -299,11 +304,7 @@ def definite_forms(noun_forms: dict[str, list[str]]) -> frozenset[str]:
         if lower in lemmas:
             continue
         for lemma in map(str.lower, of):
-            stems = {lemma[:-1] if lemma.endswith("e") else lemma, lemma + lemma[-1]}
-            if len(lemma) > 3 and lemma[-2] == "e" and lemma[-1] in "lnr":
-                stem = lemma[:-2]
-                single = stem[:-1] if stem[-1] == stem[-2] else stem  # sykk-el → syk-l-en
-                stems |= {stem + lemma[-1], single + lemma[-1]}
+            stems = {lemma[:-1] if lemma.endswith("e") else lemma, lemma + lemma[-1], *contracted_stems(lemma)}
             if any(lower == stem + ending for stem in stems for ending in DEFINITE_ENDINGS):
                 definite.add(lower)
     return frozenset(definite)
