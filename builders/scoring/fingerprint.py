@@ -36,7 +36,10 @@ from saga.versions import source_fingerprint
 # gender ("et stor demokratisk underskudd"): only a neuter form can be the next adjective's adverb.
 # 1.7.0: a noun's definiteness after an indefinite article is read from its form too (`Lexicon.is_definite_noun`):
 # "en mindretallsregjeringen" (tagged indefinite), "et intervjuet", "et ordtaket" (tagged as participles) are caught.
-SCORER_VERSION = "1.7.0"
+# 1.7.1: a singular noun tagged definite whose form is not a definite noun form takes the lexicon's gender
+# ("petroleumsaktivitet"), and a noun the lexicon lists in both genders is not checked ("et felt", "mathall" by
+# "hall"): only nouns the lexicon lacks fall back to the tagger's gender.
+SCORER_VERSION = "1.7.1"
 
 CODE_ROOT = Path(__file__).parents[1]
 # Modules of `builders.scoring` that build, train or evaluate the scorer's assets but never run while scoring.
@@ -81,7 +84,7 @@ def scorer_fingerprint(
     Example:
         ```python
         >>> fp = scorer_fingerprint("saga.rules.v1", {"missing_finite_verb": 1.5}, ScoreFormula(), 100_000, "nb_x")
-        >>> fp.startswith("saga-scorer-1.7.0+saga.rules.v1+")
+        >>> fp.startswith("saga-scorer-1.7.1+saga.rules.v1+")
         True
         ```
     """

@@ -182,6 +182,23 @@ class Lexicon:
         return genders.pop() if len(genders) == 1 else None
 
     @lru_cache(maxsize=50_000)  # noqa: B019 - as for `is_known`
+    def lists_noun_gender(self, noun: str) -> bool:
+        """True when the gender table has the lower-cased noun, or a last part of it after a known first part, even
+        as a noun used in both genders ("felt", "design"; "mathall" by "hall").
+
+        Why: `noun_gender` is `None` both for a noun the table lacks and for one it lists in both genders. Only the
+        first should fall back to the tagger's gender, which it reads off the context.
+
+        Args:
+            noun (`str`): a noun as written, lower-cased.
+        """
+        if noun in self.noun_genders:
+            return True
+        if "-" in noun:
+            return self.lists_noun_gender(noun.rsplit("-", 1)[1])
+        return any(last in self.noun_genders for last in self._compound_heads(noun))
+
+    @lru_cache(maxsize=50_000)  # noqa: B019 - as for `is_known`
     def is_definite_noun(self, word: str) -> bool:
         """True for a lower-cased definite noun form ("regjeringen", "tilbudet", "jenta", "bilene"), or a compound
         whose known last parts are all definite after a known first part ("mindretallsregjeringen").

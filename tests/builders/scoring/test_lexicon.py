@@ -78,6 +78,19 @@ def test_noun_gender(noun, gender):
     assert load_lexicon().noun_gender(noun) == gender
 
 
+@pytest.mark.parametrize(
+    ("noun", "listed"),
+    [
+        ("verktøy", True), ("hageverktøy", True),  # one gender
+        ("kurs", True), ("hall", True), ("mathall", True),  # both genders, also by the last part
+        ("kontrapunktikk", False), ("xqzt", False),
+    ],
+)  # fmt: skip
+def test_lists_noun_gender_tells_both_genders_from_unknown(noun, listed):
+    # noun_gender is None for "kurs" and "xqzt" alike; only an unknown noun may take the tagger's gender.
+    assert load_lexicon().lists_noun_gender(noun) is listed
+
+
 def test_definite_forms_show_gender_and_the_treebank_vetoes():
     forms = {"huset": ["hus"], "husa": ["hus"], "bilen": ["bil"], "kurset": ["kurs"], "kursen": ["kurs"]}
     forms |= {"eplet": ["eple"], "hagen": ["hage"]}

@@ -43,6 +43,39 @@ def test_indefinite_noun_gender_comes_from_the_lexicon(ud):
     assert messages(np_gender_agreement(det_store_huset)) == []
 
 
+def test_noun_gender_of_a_form_tagged_definite_or_listed_in_both_genders(ud):
+    # The tagger reads "-tet" as a definite neuter ending; the form is Ordbank's common-gender "aktivitet".
+    en_aktivitet = np_doc(
+        ud,
+        "en en DET Gender=Masc|Number=Sing|PronType=Art HEAD det",
+        "petroleumsaktivitet petroleumsaktivitet NOUN Definite=Def|Gender=Neut|Number=Sing 2 X",
+    )
+    assert messages(np_gender_agreement(en_aktivitet)) == []
+    et_aktivitet = np_doc(
+        ud,
+        "et en DET Gender=Neut|Number=Sing|PronType=Art HEAD det",
+        "petroleumsaktivitet petroleumsaktivitet NOUN Definite=Def|Gender=Neut|Number=Sing 2 X",
+    )
+    assert messages(np_gender_agreement(et_aktivitet)) == [
+        ("np_gender_agreement", "'et' is neut but 'petroleumsaktivitet' is com")
+    ]
+    # "hall" is listed in both genders, so the tagger's guess for "mathall" is not checked against "en ny".
+    en_ny_mathall = np_doc(
+        ud,
+        "en en DET Gender=Masc|Number=Sing|PronType=Art HEAD det",
+        "ny ny ADJ Definite=Ind|Degree=Pos|Gender=Com|Number=Sing HEAD amod",
+        "mathall mathall NOUN Definite=Ind|Gender=Neut|Number=Sing 3 X",
+    )
+    assert messages(np_gender_agreement(en_ny_mathall)) == []
+    # A noun the table does not know keeps the tagger's gender.
+    et_xqzt = np_doc(
+        ud,
+        "et en DET Gender=Neut|Number=Sing|PronType=Art HEAD det",
+        "xqzt xqzt NOUN Definite=Ind|Gender=Masc|Number=Sing 2 X",
+    )
+    assert messages(np_gender_agreement(et_xqzt)) == [("np_gender_agreement", "'et' is neut but 'xqzt' is com")]
+
+
 def test_gender_of_article_and_adjective(ud):
     et_bil = np_doc(
         ud, "Et en DET Gender=Neut|Number=Sing|PronType=Art HEAD det", "bil bil NOUN Gender=Masc|Number=Sing 2 X"
