@@ -39,7 +39,11 @@ from saga.versions import source_fingerprint
 # 1.7.1: a singular noun tagged definite whose form is not a definite noun form takes the lexicon's gender
 # ("petroleumsaktivitet"), and a noun the lexicon lists in both genders is not checked ("et felt", "mathall" by
 # "hall"): only nouns the lexicon lacks fall back to the tagger's gender.
-SCORER_VERSION = "1.7.1"
+# 1.8.0: a singular noun tagged definite that is a noun lemma counts as indefinite (`Lexicon.is_indefinite_noun`:
+# "en ørken", "et dekret"); fixed names keep single definiteness ("den franske revolusjon", "den moderne verden");
+# a strong adjective before a definite noun is checked only after a word that determines the phrase ("særlig
+# guttene" is an adverb), and an indeclinable ending is never strong by its tag ("det partioverskridende flertallet").
+SCORER_VERSION = "1.8.0"
 
 CODE_ROOT = Path(__file__).parents[1]
 # Modules of `builders.scoring` that build, train or evaluate the scorer's assets but never run while scoring.
@@ -84,7 +88,7 @@ def scorer_fingerprint(
     Example:
         ```python
         >>> fp = scorer_fingerprint("saga.rules.v1", {"missing_finite_verb": 1.5}, ScoreFormula(), 100_000, "nb_x")
-        >>> fp.startswith("saga-scorer-1.7.1+saga.rules.v1+")
+        >>> fp.startswith("saga-scorer-1.8.0+saga.rules.v1+")
         True
         ```
     """

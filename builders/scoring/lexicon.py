@@ -217,6 +217,33 @@ class Lexicon:
         nouns = self.forms_by_pos["noun"]
         return {self._listed_definite(last) for last in self._compound_heads(word) if last in nouns} == {True}
 
+    @lru_cache(maxsize=50_000)  # noqa: B019 - as for `is_known`
+    def is_indefinite_noun(self, word: str) -> bool:
+        """True for a lower-cased noun lemma, Ordbank's indefinite singular ("ørken", "dekret", "gren"), or a compound
+        whose known last parts are all lemmas after a known first part ("petroleumsaktivitet", "atomkjerne").
+
+        The twin of `is_definite_noun`: the tagger reads endings such as "-en", "-et" or "-tet" as definite, so
+        "en ørken" and "et dekret" are tagged definite and would disagree with their article. False for a form that
+        may also be definite: a definite form of any noun ("teksten", which also splits as "tek" + "sten"), or a
+        lemma that is another lemma plus a definite ending ("tapet": "tap" + "et").
+
+        Args:
+            word (`str`): a noun as written, lower-cased.
+        """
+        if word in self.definite_nouns or self._ends_like_definite(word):
+            return False
+        if word in self.noun_lemmas:
+            return True
+        if "-" in word:
+            return self.is_indefinite_noun(word.rsplit("-", 1)[1])
+        nouns = self.forms_by_pos["noun"]
+        return {last in self.noun_lemmas for last in self._compound_heads(word) if last in nouns} == {True}
+
+    def _ends_like_definite(self, word: str) -> bool:
+        """True when `word` is a noun lemma plus a definite ending ("tapet", "eden"; "-t" after -e: "eplet")."""
+        stems = (word[: -len(ending)] for ending in DEFINITE_ENDINGS if word.endswith(ending))
+        return any(stem in self.noun_lemmas or stem + "e" in self.noun_lemmas for stem in stems)
+
     def _listed_definite(self, word: str) -> bool:
         return word in self.definite_nouns and word not in self.forms_by_pos["adj"]
 

@@ -32,6 +32,13 @@ SINGLE_DEFINITE_LICENSERS = {
     "enkelte", "eneste", "samme", "neste", "forrige", "hele", "halve", "rette", "nye", "siste", "første", "andre",
     "tredje", "fjerde", "femte", "sjette", "sjuende", "syvende", "åttende", "niende", "tiende", "ytterligere",
 }  # fmt: skip
+# Nouns of the fixed names that keep single definiteness in Bokmål ("den franske revolusjon", "den katolske kirke",
+# "det osmanske rike", "den nordlige halvkule", "den moderne verden"); also as the last part of a compound ("den
+# amerikanske borgerkrig").
+SINGLE_DEFINITE_NOUNS = (
+    "verden", "tidsalder", "revolusjon", "kirke", "republikk", "folk", "krig", "halvøy", "halvkule", "ekspedisjon",
+    "rike", "hav", "union", "forbund", "testamente", "samfunn",
+)  # fmt: skip
 # Licensers that are weak forms of ordinary adjectives: they allow "den nye tid" but agree like any adjective
 # ("et nytt hjerte", not "et nye hjerte"), so they stay in the noun phrase's checks.
 INFLECTING_LICENSERS = {"nye", "hele", "halve", "rette"}
@@ -126,12 +133,20 @@ def _noun_gender(noun: Token) -> str | None:
 
 
 def _noun_definiteness(noun: Token) -> list[str]:
-    """A noun's `Definite` values, "Def" where the tag says indefinite but the form is a definite noun form
-    (`Lexicon.is_definite_noun`): the tagger reads an ambiguous noun's definiteness off its article, so "en
-    mindretallsregjeringen" is tagged indefinite and agrees."""
+    """A noun's `Definite` values, read from the form where the tag and the form disagree: "Def" where the tag says
+    indefinite but the form is a definite noun form (`Lexicon.is_definite_noun`), since the tagger reads an
+    ambiguous noun's definiteness off its article ("en mindretallsregjeringen" is tagged indefinite and agrees);
+    "Ind" where a singular tagged definite is a noun lemma (`Lexicon.is_indefinite_noun`), since it reads endings
+    such as "-en" and "-tet" as definite ("en ørken", "petroleumsaktivitet"). A capitalised noun inside a sentence
+    keeps its tag: a name may be definite in form ("det østlige Middelhavet")."""
     tagged = morph(noun, "Definite")
-    if tagged == ["Ind"] and load_lexicon().is_definite_noun(noun.lower_):
+    lexicon = load_lexicon()
+    if tagged == ["Ind"] and lexicon.is_definite_noun(noun.lower_):
         return ["Def"]
+    name = noun.text[:1].isupper() and not noun.is_sent_start
+    singular = morph(noun, "Number") == ["Sing"]
+    if tagged == ["Def"] and singular and not name and lexicon.is_indefinite_noun(noun.lower_):
+        return ["Ind"]
     return tagged
 
 
@@ -173,8 +188,10 @@ def _is_definite_np(noun: Token, dets: tuple[Token, ...]) -> bool:
 
 def _licenses_single_definite(noun: Token) -> bool:
     """True when formal Bokmål allows "den/det/de" with an indefinite noun: before a restrictive relative clause
-    ("de handlinger som ..."), with an ordinal, superlative or "enkelte"-type adjective ("det første eksempel"), or
-    before a name ("den romerske keiser Konstantin")."""
+    ("de handlinger som ..."), with an ordinal, superlative or "enkelte"-type adjective ("det første eksempel"),
+    before a name ("den romerske keiser Konstantin"), or in a fixed name (`SINGLE_DEFINITE_NOUNS`)."""
+    if noun.lower_.endswith(SINGLE_DEFINITE_NOUNS):
+        return True
     for child in children(noun):
         if child.pos_ == "PROPN" and child.i > noun.i:
             return True
@@ -185,8 +202,14 @@ def _licenses_single_definite(noun: Token) -> bool:
     return False
 
 
-def _tagged_strength(adj: Token) -> str | None:
-    """`"weak"` or `"strong"` from the tagger's Definite/Number, for adjectives whose form does not tell."""
+def _tagged_strength(adj: Token, determined: bool) -> str | None:
+    """`"weak"` or `"strong"` from the tagger's Definite/Number, for adjectives whose form does not tell.
+
+    `None` for an indeclinable ending after a determiner: "det partioverskridende flertallet" is right whatever the
+    tag. Without a determiner the tag is kept, so a bare definite noun after one is still flagged ("høyre sida",
+    "felles sikkerheten" lack their "den", "det")."""
+    if determined and adj.lower_.endswith(INDECLINABLE_ENDINGS):
+        return None
     if morph(adj, "Definite") == ["Def"]:
         return "weak"
     if morph(adj, "Definite") == ["Ind"] and morph(adj, "Number") == ["Sing"]:
@@ -363,7 +386,7 @@ def np_definiteness(doc: Doc) -> Iterator[Violation]:
             if adj.lower_ in QUANTIFIERS:
                 continue
             form = load_lexicon().adjective_strength(adj.text)
-            strength = form or _tagged_strength(adj)
+            strength = form or _tagged_strength(adj, any(d.i < adj.i for d in dets))
             if definite and strength == "strong":
                 message = f"the adjective {adj.text!r} needs its weak (-e) form in the definite phrase"
             elif articles and strength == "weak" and morph(noun, "Number") == ["Sing"] and _contiguous(adj, noun):

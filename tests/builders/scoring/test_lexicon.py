@@ -91,6 +91,19 @@ def test_lists_noun_gender_tells_both_genders_from_unknown(noun, listed):
     assert load_lexicon().lists_noun_gender(noun) is listed
 
 
+@pytest.mark.parametrize(
+    ("word", "indefinite"),
+    [
+        ("ørken", True), ("dekret", True), ("petroleumsaktivitet", True),  # a lemma, a compound by its last part
+        ("teksten", False), ("rekorden", False),  # definite forms that also split as "tek" + "sten", "rek" + "orden"
+        ("tapet", False), ("verden", False),  # lemmas that are also a lemma plus "-et", "-en"
+        ("xqzt", False),
+    ],
+)  # fmt: skip
+def test_is_indefinite_noun(word, indefinite):
+    assert load_lexicon().is_indefinite_noun(word) is indefinite
+
+
 def test_definite_forms_show_gender_and_the_treebank_vetoes():
     forms = {"huset": ["hus"], "husa": ["hus"], "bilen": ["bil"], "kurset": ["kurs"], "kursen": ["kurs"]}
     forms |= {"eplet": ["eple"], "hagen": ["hage"]}

@@ -213,6 +213,63 @@ def test_formal_single_definiteness_is_accepted(ud):
     assert list(np_definiteness(det_forste_eksempel)) == []
 
 
+def test_fixed_names_keep_single_definiteness(ud):
+    # "den franske revolusjon", "den amerikanske borgerkrig" (by its last part); an ordinary noun still needs "-en".
+    def den_franske(noun: str):
+        return np_doc(
+            ud,
+            "den den DET Gender=Masc|Number=Sing|PronType=Art HEAD det",
+            "franske fransk ADJ Definite=Def|Degree=Pos|Number=Sing HEAD amod",
+            f"{noun} {noun} NOUN Definite=Ind|Gender=Masc|Number=Sing 3 X",
+        )
+
+    assert list(np_definiteness(den_franske("revolusjon"))) == []
+    assert list(np_definiteness(den_franske("borgerkrig"))) == []
+    assert messages(np_definiteness(den_franske("bil"))) == [
+        ("np_definiteness", "'den' needs the definite form of 'bil' (double definiteness)")
+    ]
+
+
+def test_noun_lemma_tagged_definite_is_indefinite(ud):
+    # The tagger reads "-en" in "ørken" as the definite ending; the form is Ordbank's indefinite singular.
+    en_stor_ørken = np_doc(
+        ud,
+        "en en DET Gender=Masc|Number=Sing|PronType=Art HEAD det",
+        "stor stor ADJ Definite=Ind|Degree=Pos|Gender=Com|Number=Sing HEAD amod",
+        "ørken ørken NOUN Definite=Def|Gender=Masc|Number=Sing 3 X",
+    )
+    assert list(np_definiteness(en_stor_ørken)) == []
+    # "teksten" also splits as "tek" + "sten", but it is a definite form, and it keeps its tag.
+    en_teksten = np_doc(
+        ud,
+        "en en DET Gender=Masc|Number=Sing|PronType=Art HEAD det",
+        "teksten tekst NOUN Definite=Def|Number=Sing 2 X",
+    )
+    assert messages(np_definiteness(en_teksten)) == [
+        ("np_definiteness", "indefinite 'en' with the definite noun 'teksten'")
+    ]
+
+
+def test_an_indeclinable_form_after_a_determiner_is_not_read_as_strong(ud):
+    # After "det", an indeclinable form is right whatever its tag says.
+    det_partioverskridende_flertallet = np_doc(
+        ud,
+        "det den DET Gender=Neut|Number=Sing|PronType=Art HEAD det",
+        "partioverskridende partioverskridende ADJ Definite=Ind|Degree=Pos|Number=Sing HEAD amod",
+        "flertallet flertall NOUN Definite=Def|Gender=Neut|Number=Sing 3 X",
+    )
+    assert list(np_definiteness(det_partioverskridende_flertallet)) == []
+    # Without a determiner, the bare definite noun after it still lacks its "den".
+    høyre_sida = np_doc(
+        ud,
+        "høyre høyre ADJ Definite=Ind|Degree=Pos|Number=Sing HEAD amod",
+        "sida side NOUN Definite=Def|Gender=Fem|Number=Sing 2 X",
+    )
+    assert messages(np_definiteness(høyre_sida)) == [
+        ("np_definiteness", "the adjective 'høyre' needs its weak (-e) form in the definite phrase")
+    ]
+
+
 def predicative(ud, subject: str, adjective: str):
     return ud(
         f"""

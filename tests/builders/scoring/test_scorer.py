@@ -113,13 +113,16 @@ def test_agreement_rules_leave_correct_lookalikes_alone(scorer, text):
 
 
 def test_double_definiteness_still_checks_the_adjective(scorer):
-    # Formal Bokmål may keep "den store verden"; a strong "stor" there is wrong in any style.
+    # "den store verden" is a fixed single-definite phrase; a strong "stor" there is wrong in any style.
     def messages(text):
         return [v.message for v in scorer.score(text).violations if v.rule_id == "np_definiteness"]
 
-    assert len(messages("De blir ledd av i den store verden.")) == 1
-    wrong = messages("De blir ledd av i den stor verden.")
-    assert len(wrong) == 2 and "'stor'" in wrong[1]
+    assert messages("De blir ledd av i den store verden.") == []
+    assert messages("De blir ledd av i den stor verden.") == [
+        "the adjective 'stor' needs its weak (-e) form in the definite phrase"
+    ]
+    wrong = messages("Vi så den stor bil.")
+    assert len(wrong) == 2 and "double definiteness" in wrong[0] and "'stor'" in wrong[1]
 
 
 def test_violation_spans_point_at_the_error(scorer):
