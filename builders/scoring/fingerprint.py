@@ -43,7 +43,9 @@ from saga.versions import source_fingerprint
 # "en ørken", "et dekret"); fixed names keep single definiteness ("den franske revolusjon", "den moderne verden");
 # a strong adjective before a definite noun is checked only after a word that determines the phrase ("særlig
 # guttene" is an adverb), and an indeclinable ending is never strong by its tag ("det partioverskridende flertallet").
-SCORER_VERSION = "1.8.0"
+# 1.8.1: an adjective form NDT mostly uses as an adverbial (`Lexicon.adverbial_adjectives`, counted into the gender
+# table) is not strength-checked before a definite noun when nothing determines the phrase ("særlig guttene").
+SCORER_VERSION = "1.8.1"
 
 CODE_ROOT = Path(__file__).parents[1]
 # Modules of `builders.scoring` that build, train or evaluate the scorer's assets but never run while scoring.
@@ -88,7 +90,7 @@ def scorer_fingerprint(
     Example:
         ```python
         >>> fp = scorer_fingerprint("saga.rules.v1", {"missing_finite_verb": 1.5}, ScoreFormula(), 100_000, "nb_x")
-        >>> fp.startswith("saga-scorer-1.8.0+saga.rules.v1+")
+        >>> fp.startswith("saga-scorer-1.8.1+saga.rules.v1+")
         True
         ```
     """

@@ -12,6 +12,12 @@ Masculine and feminine are one class ("Com"): Bokmål lets most feminine nouns t
 and adjectives tell only neuter from the rest. A noun lemma's gender is the one at least `MAJORITY` of its
 occurrences have, `None` (written `null`) when no class has: "år" (688 times neuter, once feminine) is neuter, "fall"
 and "plan", seen with both, have none.
+
+The same table lists the adjective forms NDT mostly uses as adverbials ("særlig", "veldig", "plutselig": relation
+`ADV` in at least `ADVERBIAL_SHARE` of at least `MIN_ADVERBIAL_OCCURRENCES` occurrences). OBT tags them adjectives
+either way, and saga's tagger reads "særlig guttene" as an adjective before a definite noun; the agreement rules
+use the list to tell that adverb from a strong adjective that lacks its determiner ("internasjonal sikkerheten",
+never an adverbial in NDT).
 """
 
 from __future__ import annotations
@@ -32,6 +38,10 @@ OBT_GENDERS = {"mask": "Com", "fem": "Com", "m/f": "Com", "nøyt": "Neut"}
 MAJORITY = 0.95
 # An adjective form must be tagged neuter this often to count as one (indefinite singular positive, OBT `ub ent pos`).
 MIN_ADJECTIVE_OCCURRENCES = 3
+# An adjective form is adverbial when at least this share of its occurrences (and this many) has relation ADV:
+# "særlig" 60 of 77, "veldig" 90 of 92, "sterkt" 39 of 58; "stor" 1 of 144.
+ADVERBIAL_SHARE = 0.65
+MIN_ADVERBIAL_OCCURRENCES = 5
 
 
 @dataclass
@@ -40,6 +50,7 @@ class GenderCounts:
 
     nouns: dict[str, Counter]
     adjectives: dict[str, Counter]
+    adjective_relations: dict[str, Counter]
 
 
 def _gender(tags: list[str]) -> str | None:
@@ -49,10 +60,12 @@ def _gender(tags: list[str]) -> str | None:
 
 def count_genders(sentences: Iterable[Sentence]) -> GenderCounts:
     """Count gender classes of common nouns (OBT `subst appell`, by lemma) and of indefinite singular positive
-    adjectives (by form) in NDT sentences."""
-    counts = GenderCounts(defaultdict(Counter), defaultdict(Counter))
+    adjectives (by form), and whether each adjective form is an adverbial (relation `ADV`), in NDT sentences."""
+    counts = GenderCounts(defaultdict(Counter), defaultdict(Counter), defaultdict(Counter))
     for sentence in sentences:
         for token in sentence.tokens:
+            if token.upos == "adj":
+                counts.adjective_relations[token.form.lower()][token.deprel == "ADV"] += 1
             tags = token.feats.split("|")
             gender = _gender(tags)
             if gender is None:
@@ -71,13 +84,20 @@ def _agreed(by_gender: Counter, least: int) -> str | None:
 
 
 def decide_genders(counts: GenderCounts) -> dict[str, object]:
-    """The table: every noun lemma → `"Neut"` / `"Com"` where its occurrences agree, else `None`; and the
-    adjective forms tagged neuter (at least `MIN_ADJECTIVE_OCCURRENCES` times, `MAJORITY` of them)."""
+    """The table: every noun lemma → `"Neut"` / `"Com"` where its occurrences agree, else `None`; the adjective
+    forms tagged neuter (at least `MIN_ADJECTIVE_OCCURRENCES` times, `MAJORITY` of them); and the adverbial
+    adjective forms (`ADVERBIAL_SHARE`, `MIN_ADVERBIAL_OCCURRENCES`)."""
     neuters = [form for form, c in counts.adjectives.items() if _agreed(c, MIN_ADJECTIVE_OCCURRENCES) == "Neut"]
+    adverbials = [
+        form
+        for form, c in counts.adjective_relations.items()
+        if c.total() >= MIN_ADVERBIAL_OCCURRENCES and c[True] >= ADVERBIAL_SHARE * c.total()
+    ]
     return {
         "format": FORMAT,
         "nouns": {lemma: _agreed(c, 1) for lemma, c in sorted(counts.nouns.items())},
         "neuter_adjectives": sorted(neuters),
+        "adverbial_adjectives": sorted(adverbials),
     }
 
 
@@ -105,8 +125,9 @@ def write_genders(table: dict[str, object], path: str | Path) -> Path:
     return path
 
 
-def read_genders(path: str | Path) -> tuple[dict[str, str | None], frozenset[str]]:
-    """Noun lemma → gender (or `None`) and the neuter adjective forms of a table written by `write_genders`.
+def read_genders(path: str | Path) -> tuple[dict[str, str | None], frozenset[str], frozenset[str]]:
+    """Noun lemma → gender (or `None`), the neuter adjective forms and the adverbial adjective forms of a table
+    written by `write_genders` (a table written before the adverbials were counted has none).
 
     Raises:
         `ScorerConfigError`: when the file is not a `saga-genders-v1` table.
@@ -114,4 +135,5 @@ def read_genders(path: str | Path) -> tuple[dict[str, str | None], frozenset[str
     payload = json.loads(Path(str(path)).read_text("utf-8"))
     if payload.get("format") != FORMAT:
         raise ScorerConfigError(f"{path}: not a {FORMAT} table", hint="rebuild it with `saga scorer build-genders`")
-    return payload["nouns"], frozenset(payload["neuter_adjectives"])
+    adverbials = frozenset(payload.get("adverbial_adjectives", ()))
+    return payload["nouns"], frozenset(payload["neuter_adjectives"]), adverbials

@@ -86,6 +86,8 @@ class Lexicon:
         noun_genders (`dict[str, str | None]`, *optional*): lower-cased noun lemma → `"Neut"`, `"Com"` or `None`
             (used in both), for `noun_gender`.
         definite_nouns (`frozenset[str]`, *optional*): lower-cased definite noun forms, for `is_definite_noun`.
+        adverbial_adjectives (`frozenset[str]`, *optional*): lower-cased adjective forms mostly used as adverbials
+            in the treebank ("særlig", "veldig"), from the gender table.
 
     Example:
         ```python
@@ -103,6 +105,7 @@ class Lexicon:
         noun_lemmas: frozenset[str] = frozenset(),
         noun_genders: dict[str, str | None] | None = None,
         definite_nouns: frozenset[str] = frozenset(),
+        adverbial_adjectives: frozenset[str] = frozenset(),
     ):
         self.forms_by_pos = forms_by_pos
         self.function_words = function_words
@@ -110,6 +113,7 @@ class Lexicon:
         self.noun_lemmas = noun_lemmas
         self.noun_genders = noun_genders or {}
         self.definite_nouns = definite_nouns
+        self.adverbial_adjectives = adverbial_adjectives
 
     def __contains__(self, word: str) -> bool:
         return self.is_open_class(word) or word in self.function_words
@@ -373,12 +377,13 @@ def load_lexicon() -> Lexicon:
         form.lower(): frozenset(lemma.lower() for lemma in lemmas)
         for form, lemmas in exceptions.get("adj", {}).items()
     }
-    treebank_genders, neuters = read_genders(BUNDLED_GENDERS)
+    treebank_genders, neuters, adverbials = read_genders(BUNDLED_GENDERS)
     adjectives |= _confirmed_neuter_lemmas(adjectives, neuters)
     noun_forms = exceptions.get("noun", {})
     nouns = frozenset(form.lower() for form, lemmas in noun_forms.items() if form in lemmas)
     genders = merge_genders(definite_genders(noun_forms), treebank_genders)
-    return Lexicon(forms, lookups.get_table("lemma_lookup"), adjectives, nouns, genders, definite_forms(noun_forms))
+    definite = definite_forms(noun_forms)
+    return Lexicon(forms, lookups.get_table("lemma_lookup"), adjectives, nouns, genders, definite, adverbials)
 
 
 def lexicon_version() -> str:

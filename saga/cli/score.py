@@ -43,7 +43,8 @@ BUILD_GENDERS_EXAMPLES = """examples:
   saga scorer build-genders --data ../shared/data --out build/genders.json
 
 Counts the gender of every common noun lemma and strong singular adjective form in NDT's gold annotation (never the
-held-out test documents); the lexicon reads a noun's gender from Ordbank and lets these counts veto homographs.
+held-out test documents), and which adjective forms are mostly adverbials; the lexicon reads a noun's gender from
+Ordbank and lets these counts veto homographs.
 Same treebank → same bytes.
 """
 
@@ -301,6 +302,7 @@ def run_build_genders(args: argparse.Namespace) -> int:
                 "without_gender": sum(gender is None for gender in nouns.values()),
                 "adjective_forms": len(counts.adjectives),
                 "neuter_adjectives": len(table["neuter_adjectives"]),
+                "adverbial_adjectives": len(table["adverbial_adjectives"]),
                 "sha256": file_sha256(path),
             }
         )

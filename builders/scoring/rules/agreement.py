@@ -217,6 +217,17 @@ def _tagged_strength(adj: Token, determined: bool) -> str | None:
     return None
 
 
+def _adverb_before_definite(adj: Token, noun: Token, dets: tuple[Token, ...]) -> bool:
+    """True for an adjective form the treebank mostly uses as an adverbial (`Lexicon.adverbial_adjectives`:
+    "særlig", "spesielt", "veldig") when nothing before it determines the phrase: "Det er særlig guttene som ...".
+    After a determiner, possessive or genitive it is the noun's adjective ("den spesielle grunnen")."""
+    if adj.lower_ not in load_lexicon().adverbial_adjectives or any(d.i < adj.i for d in dets):
+        return False
+    previous = tokens(adj.doc)[adj.i - 1] if adj.i > 0 else None
+    determiner = previous is not None and (previous.pos_ in {"DET", "PRON"} or "Gen" in morph(previous, "Case"))
+    return not determiner and not any(c.dep_ == "nmod:poss" and c.i < adj.i for c in children(noun))
+
+
 # What may stand between an adjective and its noun or determiner ("landets mest seriøse avis", "Norges første
 # brede og varige borgerlige koalisjonsregjering").
 PRENOMINAL_FILLERS = {"ADJ", "ADV", "CCONJ"}
@@ -387,7 +398,7 @@ def np_definiteness(doc: Doc) -> Iterator[Violation]:
                 continue
             form = load_lexicon().adjective_strength(adj.text)
             strength = form or _tagged_strength(adj, any(d.i < adj.i for d in dets))
-            if definite and strength == "strong":
+            if definite and strength == "strong" and not _adverb_before_definite(adj, noun, dets):
                 message = f"the adjective {adj.text!r} needs its weak (-e) form in the definite phrase"
             elif articles and strength == "weak" and morph(noun, "Number") == ["Sing"] and _contiguous(adj, noun):
                 message = f"the adjective {adj.text!r} needs its strong form after {articles[0].text!r}"

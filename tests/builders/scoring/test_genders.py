@@ -71,12 +71,30 @@ def test_majority_rule_and_adjective_threshold(tmp_path):
     assert table["neuter_adjectives"] == ["nytt"]
 
 
+def test_adverbial_adjectives_by_their_share_of_adv_relations(tmp_path):
+    def adjective(form, relation):
+        return f"# source = ap001_0000\n1\t{form}\t{form}\tadj\tadj\tpos|ub|ent\t0\t{relation}\t_\t_\n"
+
+    blocks = [adjective("særlig", "ADV")] * 4 + [adjective("særlig", "ATR")]  # 4 of 5: adverbial
+    blocks += [adjective("sterk", "ADV")] * 3 + [adjective("sterk", "ATR")] * 2  # 3 of 5: below the share
+    blocks += [adjective("plutselig", "ADV")] * 4  # always, but too rare
+    folder = tmp_path / "ndt_nob"
+    folder.mkdir()
+    (folder / "ndt_nob-train.conll").write_text("\n".join(blocks), "utf-8")
+    (folder / "ndt_nob-dev.conll").write_text("", "utf-8")
+    (folder / "ndt_nob-test.conll").write_text("", "utf-8")
+    table = decide_genders(count_genders(treebank_sentences(tmp_path)))
+    assert table["adverbial_adjectives"] == ["særlig"]
+    _, _, adverbials = read_genders(write_genders(table, tmp_path / "g.json"))
+    assert adverbials == {"særlig"}
+
+
 def test_same_treebank_same_bytes_and_round_trip(tmp_path):
     data = write_ndt(tmp_path / "data", rows("ap001", 3))
     first = write_genders(decide_genders(count_genders(treebank_sentences(data))), tmp_path / "a.json")
     second = write_genders(decide_genders(count_genders(treebank_sentences(data))), tmp_path / "b.json")
     assert first.read_bytes() == second.read_bytes()
-    nouns, neuters = read_genders(first)
+    nouns, neuters, _ = read_genders(first)
     assert nouns == {"bil": "Com", "bok": "Com", "hus": "Neut"} and neuters == {"nytt"}
 
 

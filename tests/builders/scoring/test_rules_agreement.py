@@ -270,6 +270,18 @@ def test_an_indeclinable_form_after_a_determiner_is_not_read_as_strong(ud):
     ]
 
 
+def test_an_adverbial_adjective_before_a_definite_noun_is_an_adverb(ud):
+    def bare(adjective: str, noun_row: str):
+        return np_doc(ud, f"{adjective} {adjective} ADJ Definite=Ind|Degree=Pos|Number=Sing HEAD amod", noun_row)
+
+    # "særlig" is an adverbial in most of NDT's occurrences: "Særlig kvinnene får ...".
+    assert list(np_definiteness(bare("særlig", "kvinnene kvinne NOUN Definite=Def|Number=Plur 2 X"))) == []
+    # "internasjonal" never is: before a bare definite noun it lacks its determiner.
+    assert messages(
+        np_definiteness(bare("internasjonal", "sikkerheten sikkerhet NOUN Definite=Def|Number=Sing 2 X"))
+    ) == [("np_definiteness", "the adjective 'internasjonal' needs its weak (-e) form in the definite phrase")]
+
+
 def predicative(ud, subject: str, adjective: str):
     return ud(
         f"""
