@@ -41,8 +41,7 @@ from saga.versions import source_fingerprint
 # "hall"): only nouns the lexicon lacks fall back to the tagger's gender.
 # 1.8.0: a singular noun tagged definite that is a noun lemma counts as indefinite (`Lexicon.is_indefinite_noun`:
 # "en ørken", "et dekret"); fixed names keep single definiteness ("den franske revolusjon", "den moderne verden");
-# a strong adjective before a definite noun is checked only after a word that determines the phrase ("særlig
-# guttene" is an adverb), and an indeclinable ending is never strong by its tag ("det partioverskridende flertallet").
+# after a determiner, an indeclinable ending is never strong by its tag ("det partioverskridende flertallet").
 # 1.8.1: an adjective form NDT mostly uses as an adverbial (`Lexicon.adverbial_adjectives`, counted into the gender
 # table) is not strength-checked before a definite noun when nothing determines the phrase ("særlig guttene").
 SCORER_VERSION = "1.8.1"
