@@ -44,7 +44,9 @@ from saga.versions import source_fingerprint
 # after a determiner, an indeclinable ending is never strong by its tag ("det partioverskridende flertallet").
 # 1.8.1: an adjective form NDT mostly uses as an adverbial (`Lexicon.adverbial_adjectives`, counted into the gender
 # table) is not strength-checked before a definite noun when nothing determines the phrase ("særlig guttene").
-SCORER_VERSION = "1.8.1"
+# 1.8.2: before a definite noun, such an adverbial is not the noun's adjective for the number check either ("Det
+# er særlig guttene som ...").
+SCORER_VERSION = "1.8.2"
 
 CODE_ROOT = Path(__file__).parents[1]
 # Modules of `builders.scoring` that build, train or evaluate the scorer's assets but never run while scoring.
@@ -89,7 +91,7 @@ def scorer_fingerprint(
     Example:
         ```python
         >>> fp = scorer_fingerprint("saga.rules.v1", {"missing_finite_verb": 1.5}, ScoreFormula(), 100_000, "nb_x")
-        >>> fp.startswith("saga-scorer-1.8.1+saga.rules.v1+")
+        >>> fp.startswith("saga-scorer-1.8.2+saga.rules.v1+")
         True
         ```
     """

@@ -63,9 +63,10 @@ def _np_parts(noun: Token) -> tuple[tuple[Token, ...], tuple[Token, ...]]:
     A modifier separated from the noun by another noun ("en rekke depoter") belongs to that noun, whatever the
     parser says, and one directly before another adjective ("vanskelig tilgjengelige fjellområder") may modify that
     adjective; neither is checked against the noun. An adverbial adjective takes its neuter form, so a common-gender
-    form before another adjective is the noun's ("et stor demokratisk underskudd") and is checked. Memoised: the
-    three noun-phrase rules ask for every noun.
-    """
+    form before another adjective is the noun's ("et stor demokratisk underskudd") and is checked. A form mostly
+    used as an adverbial is left out before a definite noun where nothing determines the phrase before it ("særlig
+    guttene"); before an indefinite one it may be a misinflected adjective ("langt vei", "tett persienner") and
+    stays. Memoised: the three noun-phrase rules ask for every noun."""
     toks = tokens(noun.doc)
 
     def adjacent(word: Token) -> bool:
@@ -80,6 +81,7 @@ def _np_parts(noun: Token) -> tuple[tuple[Token, ...], tuple[Token, ...]]:
         for c in children(noun)
         if c.dep_ == "det" and c.pos_ == "DET" and c.i < noun.i and adjacent(c) and not idiom(c)
     )
+    definite = _noun_definiteness(noun) == ["Def"]
     adjs = tuple(
         c
         for c in children(noun)
@@ -92,6 +94,7 @@ def _np_parts(noun: Token) -> tuple[tuple[Token, ...], tuple[Token, ...]]:
         and adjacent(c)
         and (toks[c.i + 1].pos_ != "ADJ" or _form_gender(c) == "Com")
         and (c.lower_ not in SINGLE_DEFINITE_LICENSERS or c.lower_ in INFLECTING_LICENSERS)
+        and not (definite and _undetermined_adverbial(c, noun, dets))
     )
     return dets, adjs
 
@@ -217,7 +220,7 @@ def _tagged_strength(adj: Token, determined: bool) -> str | None:
     return None
 
 
-def _adverb_before_definite(adj: Token, noun: Token, dets: tuple[Token, ...]) -> bool:
+def _undetermined_adverbial(adj: Token, noun: Token, dets: tuple[Token, ...]) -> bool:
     """True for an adjective form the treebank mostly uses as an adverbial (`Lexicon.adverbial_adjectives`:
     "særlig", "spesielt", "veldig") when nothing before it determines the phrase: "Det er særlig guttene som ...".
     After a determiner, possessive or genitive it is the noun's adjective ("den spesielle grunnen")."""
@@ -398,7 +401,7 @@ def np_definiteness(doc: Doc) -> Iterator[Violation]:
                 continue
             form = load_lexicon().adjective_strength(adj.text)
             strength = form or _tagged_strength(adj, any(d.i < adj.i for d in dets))
-            if definite and strength == "strong" and not _adverb_before_definite(adj, noun, dets):
+            if definite and strength == "strong":
                 message = f"the adjective {adj.text!r} needs its weak (-e) form in the definite phrase"
             elif articles and strength == "weak" and morph(noun, "Number") == ["Sing"] and _contiguous(adj, noun):
                 message = f"the adjective {adj.text!r} needs its strong form after {articles[0].text!r}"

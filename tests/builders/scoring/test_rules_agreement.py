@@ -274,8 +274,13 @@ def test_an_adverbial_adjective_before_a_definite_noun_is_an_adverb(ud):
     def bare(adjective: str, noun_row: str):
         return np_doc(ud, f"{adjective} {adjective} ADJ Definite=Ind|Degree=Pos|Number=Sing HEAD amod", noun_row)
 
-    # "særlig" is an adverbial in most of NDT's occurrences: "Særlig kvinnene får ...".
-    assert list(np_definiteness(bare("særlig", "kvinnene kvinne NOUN Definite=Def|Number=Plur 2 X"))) == []
+    # "særlig" is an adverbial in most of NDT's occurrences: "Særlig kvinnene får ...". Before a definite noun with
+    # nothing that determines the phrase, none of the noun-phrase rules reads it as the noun's adjective.
+    særlig_kvinnene = bare("særlig", "kvinnene kvinne NOUN Definite=Def|Number=Plur 2 X")
+    assert list(np_definiteness(særlig_kvinnene)) == [] and list(np_number_agreement(særlig_kvinnene)) == []
+    # Before an indefinite noun it may be a misinflected adjective: "langt vei" is still a gender error.
+    langt_vei = bare("langt", "vei vei NOUN Definite=Ind|Gender=Masc|Number=Sing 2 X")
+    assert messages(np_gender_agreement(langt_vei)) == [("np_gender_agreement", "'langt' is neut but 'vei' is com")]
     # "internasjonal" never is: before a bare definite noun it lacks its determiner.
     assert messages(
         np_definiteness(bare("internasjonal", "sikkerheten sikkerhet NOUN Definite=Def|Number=Sing 2 X"))
