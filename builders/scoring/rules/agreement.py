@@ -81,7 +81,6 @@ def _np_parts(noun: Token) -> tuple[tuple[Token, ...], tuple[Token, ...]]:
         for c in children(noun)
         if c.dep_ == "det" and c.pos_ == "DET" and c.i < noun.i and adjacent(c) and not idiom(c)
     )
-    definite = _noun_definiteness(noun) == ["Def"]
     adjs = tuple(
         c
         for c in children(noun)
@@ -94,7 +93,7 @@ def _np_parts(noun: Token) -> tuple[tuple[Token, ...], tuple[Token, ...]]:
         and adjacent(c)
         and (toks[c.i + 1].pos_ != "ADJ" or _form_gender(c) == "Com")
         and (c.lower_ not in SINGLE_DEFINITE_LICENSERS or c.lower_ in INFLECTING_LICENSERS)
-        and not (definite and _undetermined_adverbial(c, noun, dets))
+        and not (_undetermined_adverbial(c, noun, dets) and _noun_definiteness(noun) == ["Def"])
     )
     return dets, adjs
 
