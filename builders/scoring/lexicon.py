@@ -84,7 +84,7 @@ class Lexicon:
         noun_lemmas (`frozenset[str]`, *optional*): lower-cased nouns that are lemmas of their own, for
             `has_distinct_plural`.
         noun_genders (`dict[str, str | None]`, *optional*): lower-cased noun lemma → `"Neut"`, `"Com"` or `None`
-            (used in both), for `noun_gender`.
+            (used in both), for `noun_gender` and `listed_genders`.
         definite_nouns (`frozenset[str]`, *optional*): lower-cased definite noun forms, for `is_definite_noun`.
         adverbial_adjectives (`frozenset[str]`, *optional*): lower-cased adjective forms mostly used as adverbials
             in the treebank ("særlig", "veldig"), from the gender table.
@@ -165,7 +165,6 @@ class Lexicon:
         distinct = any(lower in self.adjective_lemmas.get(n, ()) for n in neuter_forms(lower) if n != lower)
         return "Com" if distinct else None
 
-    @lru_cache(maxsize=50_000)  # noqa: B019 - as for `is_known`
     def noun_gender(self, noun: str) -> str | None:
         """`"Neut"` or `"Com"` for a lower-cased noun lemma, or for a compound by its known last parts after a known
         first part, when they agree ("vannverktøy" → "verktøy"); `None` for a noun used in both genders ("kurs",
@@ -177,18 +176,14 @@ class Lexicon:
         Args:
             noun (`str`): a noun as written, lower-cased.
         """
-        if noun in self.noun_genders:
-            return self.noun_genders[noun]
-        if "-" in noun:
-            return self.noun_gender(noun.rsplit("-", 1)[1])
-        genders = {self.noun_genders[last] for last in self._compound_heads(noun) if last in self.noun_genders}
-        # Splits that disagree leave it open: "beredskap-steam" is common, "beredskaps-team" neuter.
-        return genders.pop() if len(genders) == 1 else None
+        genders = self.listed_genders(noun)
+        return next(iter(genders)) if len(genders) == 1 else None
 
     @lru_cache(maxsize=50_000)  # noqa: B019 - as for `is_known`
-    def lists_noun_gender(self, noun: str) -> bool:
-        """True when the gender table has the lower-cased noun, or a last part of it after a known first part, even
-        as a noun used in both genders ("felt", "design"; "mathall" by "hall").
+    def listed_genders(self, noun: str) -> frozenset[str | None]:
+        """The genders the gender table gives a lower-cased noun, or the known last parts of it after a known first
+        part (`None` for a noun used in both): empty when the table has neither ("xqzt"), `{None}` for "felt" and
+        "mathall" (by "hall"), two genders for splits that disagree ("beredskap-steam", "beredskaps-team").
 
         Why: `noun_gender` is `None` both for a noun the table lacks and for one it lists in both genders. Only the
         first should fall back to the tagger's gender, which it reads off the context.
@@ -197,10 +192,10 @@ class Lexicon:
             noun (`str`): a noun as written, lower-cased.
         """
         if noun in self.noun_genders:
-            return True
+            return frozenset({self.noun_genders[noun]})
         if "-" in noun:
-            return self.lists_noun_gender(noun.rsplit("-", 1)[1])
-        return any(last in self.noun_genders for last in self._compound_heads(noun))
+            return self.listed_genders(noun.rsplit("-", 1)[1])
+        return frozenset(self.noun_genders[last] for last in self._compound_heads(noun) if last in self.noun_genders)
 
     @lru_cache(maxsize=50_000)  # noqa: B019 - as for `is_known`
     def is_definite_noun(self, word: str) -> bool:

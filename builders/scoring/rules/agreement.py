@@ -118,18 +118,17 @@ def _form_gender(word: Token) -> str | None:
 
 
 def _noun_gender(noun: Token) -> str | None:
-    """A singular noun's gender class, from the treebank's table where the form is not a definite noun form: an
-    indefinite noun's form does not show its gender, and the tagger reads its tag off the adjective or determiner
-    under test ("god verktøy" is tagged masculine) or off its ending ("petroleumsaktivitet" is tagged definite
-    neuter). `None` when the table lists the noun in both genders ("et felt", "en felt"; "mathall" by "hall").
-    From the tag otherwise ("huset", "bilen" show it), or when the table does not know the noun."""
+    """A singular noun's gender class, from the treebank's table unless the noun is definite as `_noun_definiteness`
+    reads it: an indefinite noun's form does not show its gender, and the tagger reads its tag off the adjective or
+    determiner under test ("god verktøy" is tagged masculine) or off its ending ("petroleumsaktivitet" is tagged
+    definite neuter). `None` when the table lists the noun in both genders ("et felt", "en felt"; "mathall" by
+    "hall"). From the tag otherwise ("huset", "bilen" show it), or when the table does not know the noun."""
     if morph(noun, "Number") == ["Sing"]:
         lexicon = load_lexicon()
         word = noun.lower_
         if "Gen" in morph(noun, "Case") and word.endswith("s"):
             word = word[:-1]  # "en dommers besøk"
-        indefinite = morph(noun, "Definite") == ["Ind"] or not lexicon.is_definite_noun(word)
-        if indefinite and lexicon.lists_noun_gender(word):
+        if lexicon.listed_genders(word) and _noun_definiteness(noun) != ["Def"]:
             return lexicon.noun_gender(word)
     return gender_class(noun)
 

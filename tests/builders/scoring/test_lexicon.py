@@ -86,9 +86,14 @@ def test_noun_gender(noun, gender):
         ("kontrapunktikk", False), ("xqzt", False),
     ],
 )  # fmt: skip
-def test_lists_noun_gender_tells_both_genders_from_unknown(noun, listed):
+def test_listed_genders_tells_both_genders_from_unknown(noun, listed):
     # noun_gender is None for "kurs" and "xqzt" alike; only an unknown noun may take the tagger's gender.
-    assert load_lexicon().lists_noun_gender(noun) is listed
+    assert bool(load_lexicon().listed_genders(noun)) is listed
+
+
+def test_listed_genders_keeps_both_genders_of_disagreeing_splits():
+    # "beredskap-steam" is common, "beredskaps-team" neuter: listed, but no gender to check against.
+    assert load_lexicon().listed_genders("beredskapsteam") == {"Com", "Neut"}
 
 
 @pytest.mark.parametrize(

@@ -321,3 +321,16 @@ def test_generic_neuter_predicate_is_accepted(ud):
     pannekaker = "Pannekaker pannekake NOUN Definite=Ind|Gender=Fem|Number=Plur"
     godt = "godt god ADJ Definite=Ind|Degree=Pos|Gender=Neut|Number=Sing"
     assert list(predicative_agreement(predicative(ud, pannekaker, godt))) == []
+
+
+def test_gender_is_read_from_the_lexicon_only_where_the_definiteness_check_reads_the_noun_as_indefinite(ud):
+    # "planet" spells both the lemma "en planet" and the definite of "et plan" (as "tapet" is "tap" + "et"): read as
+    # that definite neuter, it keeps its tag, as the definiteness check keeps it ("Begrepet planet er gammelt").
+    gammelt = "gammelt gammel ADJ Definite=Ind|Degree=Pos|Gender=Neut|Number=Sing"
+    planet_def = "Planet plan NOUN Definite=Def|Gender=Neut|Number=Sing"
+    assert list(predicative_agreement(predicative(ud, planet_def, gammelt))) == []
+    # Tagged indefinite, it is the lemma, and the lexicon's common gender is checked.
+    planet_ind = "Planet planet NOUN Definite=Ind|Gender=Neut|Number=Sing"
+    assert messages(predicative_agreement(predicative(ud, planet_ind, gammelt))) == [
+        ("predicative_agreement", "the predicative 'gammelt' is neut but the subject 'Planet' is com")
+    ]
