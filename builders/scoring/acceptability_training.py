@@ -20,10 +20,16 @@ import torch
 from torch import nn
 from tqdm import tqdm
 
-from builders.scoring.acceptability import REFERENCE_PERCENTILE, AcceptabilityArchitecture, AcceptabilityClassifier
+from builders.scoring.acceptability import (
+    REFERENCE_PERCENTILE,
+    AcceptabilityArchitecture,
+    AcceptabilityClassifier,
+    load_classifier,
+)
 from builders.scoring.acceptability_data import SourceSentence, build_examples, source_sentences
 from builders.scoring.acceptability_features import FIELDS, SPECIALS, UNK
 from builders.scoring.evaluation import auroc
+from builders.scoring.sequence_model import file_sha256
 from saga.threads import torch_threads
 from saga.versions import source_fingerprint
 
@@ -57,6 +63,11 @@ class AcceptabilityTrainingConfig:
             `positions` of the examples). One label per sentence says only that something is wrong; the token
             labels say where, a denser signal from the same examples. Training only: the token head is not saved,
             the shipped network is the same shape; 0 turns it off.
+        teacher (`str`, *optional*): a classifier file (`AcceptabilityClassifier.save`) whose P(corrupted) the
+            network learns beside the labels (knowledge distillation): a smaller, faster network then learns from
+            a larger one's graded judgements of the same examples, not only from their 0/1 labels.
+        teacher_weight (`float`, *optional*, defaults to 0.5): share of the sentence loss that targets the
+            teacher's P(corrupted) instead of the label; only with `teacher`.
         threads (`int`, *optional*, defaults to 2): torch CPU threads.
         corruption_rounds (`int`, *optional*, defaults to 2): rounds of corruptions per source sentence (see
             `builders.scoring.acceptability_data.build_examples`).
@@ -76,6 +87,8 @@ class AcceptabilityTrainingConfig:
     layers: int = 2
     dropout: float = 0.3
     token_loss_weight: float = 2.0
+    teacher: str | None = None
+    teacher_weight: float = 0.5
     threads: int = 2
     corruption_rounds: int = 2
 
@@ -87,6 +100,8 @@ class AcceptabilityTrainingConfig:
             )
         if self.token_loss_weight < 0:
             raise ValueError(f"token_loss_weight must be >= 0, got {self.token_loss_weight}")
+        if not 0 <= self.teacher_weight <= 1:
+            raise ValueError(f"teacher_weight must be in [0, 1], got {self.teacher_weight}")
         if not 0 <= self.word_dropout < 1 or not 0 <= self.dropout < 1:
             raise ValueError(f"dropout rates must be in [0, 1), got {self.word_dropout} and {self.dropout}")
         missing = sorted(set(FIELDS) - set(self.dims))
@@ -212,6 +227,9 @@ def _train(
     optimiser = torch.optim.Adam(parameters, lr=config.learning_rate)
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimiser, lambda epoch: 0.5 ** max(0, epoch - 2))
     loss_fn = nn.BCEWithLogitsLoss()
+    soft: dict[int, float] = {}
+    if config.teacher:  # the teacher's P(corrupted) of every training example, by identity, computed once
+        soft = dict(zip(map(id, train), predict_examples(load_classifier(config.teacher), train), strict=True))
     best, best_state, history = -1.0, None, []
     for epoch in range(config.epochs):
         net.train()
@@ -223,12 +241,16 @@ def _train(
                 ids["word"] = ids["word"].masked_fill(dropped & (ids["word"] > UNK), UNK)
             labels = torch.tensor([float(e["label"]) for e in batch])
             states, mask = net.states(ids, lengths)
-            loss = loss_fn(net.logits(states, mask, lengths), labels)
+            logits = net.logits(states, mask, lengths)
+            loss = loss_fn(logits, labels)
+            if soft:
+                targets = torch.tensor([soft[id(e)] for e in batch])
+                loss = (1 - config.teacher_weight) * loss + config.teacher_weight * loss_fn(logits, targets)
             if token_head is not None:
-                targets, known = token_targets(batch, states.shape[1])
+                positions, known = token_targets(batch, states.shape[1])
                 if known.any():
                     token_logits = token_head(net.dropout(states)).squeeze(-1)
-                    loss = loss + config.token_loss_weight * loss_fn(token_logits[known], targets[known])
+                    loss = loss + config.token_loss_weight * loss_fn(token_logits[known], positions[known])
             optimiser.zero_grad()
             loss.backward()
             nn.utils.clip_grad_norm_(parameters, 1.0)
@@ -252,6 +274,8 @@ def _train(
         "history": history,
         "best_dev_auroc": round(best, 4),
     }
+    if config.teacher:
+        report["teacher_sha256"] = file_sha256(config.teacher)
     return classifier, report
 
 

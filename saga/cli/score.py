@@ -52,6 +52,8 @@ TRAIN_ACCEPTABILITY_EXAMPLES = """examples:
   saga scorer train-acceptability --data ../shared/data --n-process 2
   saga scorer train-acceptability --data ../shared/data --out build/acceptability.safetensors --epochs 3
   saga scorer train-acceptability --data ../shared/data --out build/h64.safetensors --hidden 64 --epochs 8
+  saga scorer train-acceptability --data ../shared/data --out build/s64.safetensors --hidden 64 --epochs 8 \
+      --teacher assets/scorer/acceptability_v1.safetensors --teacher-weight 1  # distil the bundled network
   saga scorer eval                         # AUROC with the bundled (or a rebuilt) classifier
 
 Parses correct Bokmål sentences (NDT train, UD dev and trainable UD test, the CC0 news sentences, the bundled
@@ -179,6 +181,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         type=float,
         default=AcceptabilityTrainingConfig.token_loss_weight,
         help="weight of the auxiliary loss on where the corruption is (0: sentence labels only)",
+    )
+    train_acceptability.add_argument(
+        "--teacher", metavar="FILE", help="a classifier file whose P(corrupted) the network also learns (distillation)"
+    )
+    train_acceptability.add_argument(
+        "--teacher-weight",
+        type=float,
+        default=AcceptabilityTrainingConfig.teacher_weight,
+        help="share of the sentence loss on the teacher's P(corrupted) instead of the label (with --teacher)",
     )
     train_acceptability.add_argument("--n-process", type=int, default=1, help="parsing processes")
     train_acceptability.set_defaults(func=run_train_acceptability)
@@ -333,7 +344,7 @@ def run_train_lm(args: argparse.Namespace) -> int:
 
 
 # The `AcceptabilityTrainingConfig` fields that `saga scorer train-acceptability` sets from flags of the same name.
-TRAINING_FLAGS = ("epochs", "seed", "hidden", "layers", "threads", "token_loss_weight")
+TRAINING_FLAGS = ("epochs", "seed", "hidden", "layers", "threads", "token_loss_weight", "teacher", "teacher_weight")
 
 
 def run_train_acceptability(args: argparse.Namespace) -> int:

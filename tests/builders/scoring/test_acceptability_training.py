@@ -21,6 +21,7 @@ from builders.scoring.acceptability_training import (
     train_classifier,
     write_examples,
 )
+from builders.scoring.sequence_model import file_sha256
 from saga.errors import InputDataError
 
 TINY = {"dims": {name: 4 for name in FIELDS}, "hidden": 8, "layers": 1, "batch_size": 8, "epochs": 2, "threads": 1}
@@ -129,6 +130,22 @@ def test_training_learns_the_signal_and_is_deterministic(token_loss_weight):
         assert a.equal(b), name
 
 
+def test_a_student_learns_the_teachers_judgements_instead_of_the_labels(tmp_path):
+    config = AcceptabilityTrainingConfig(**TINY, learning_rate=0.05, min_count=1, token_loss_weight=0.0)
+    teacher, _ = train_classifier(synthetic_examples(), config)
+    teacher_file = str(teacher.save(tmp_path / "teacher.safetensors"))
+    # Every training label inverted, the dev labels kept: the labels alone teach the opposite of the signal.
+    inverted = [{**e, "label": e["label"] if e["dev"] else 1 - e["label"]} for e in synthetic_examples()]
+    _, from_labels = train_classifier(inverted, config)
+    student_config = AcceptabilityTrainingConfig(
+        **TINY, learning_rate=0.05, min_count=1, token_loss_weight=0.0, teacher=teacher_file, teacher_weight=1.0
+    )
+    _, from_teacher = train_classifier(inverted, student_config)
+    assert from_labels["history"][-1]["dev_auroc"] < 0.5 < 0.9 < from_teacher["best_dev_auroc"]
+    assert from_teacher["teacher_sha256"] == file_sha256(teacher_file)
+    assert from_teacher["config"]["teacher_weight"] == 1.0
+
+
 def test_vocab_keeps_frequent_strings_first_and_caps_each_field():
     examples = [{"features": {name: ["b", "a", "a", "c"] for name in FIELDS}}] * 2
     vocab = build_vocab(examples, min_count=3, max_vocab={"word": 1})
@@ -144,6 +161,8 @@ def test_training_config_rejects_bad_values():
         AcceptabilityTrainingConfig(word_dropout=1.0)
     with pytest.raises(ValueError, match="token_loss_weight must be >= 0"):
         AcceptabilityTrainingConfig(token_loss_weight=-1.0)
+    with pytest.raises(ValueError, match="teacher_weight must be in"):
+        AcceptabilityTrainingConfig(teacher_weight=1.5)
     with pytest.raises(ValueError, match="dims lacks the fields"):
         AcceptabilityTrainingConfig(dims={"word": 8})
     with pytest.raises(ValueError, match="need train and dev examples"):
