@@ -267,7 +267,7 @@ def _train(
     classifier.net.load_state_dict(best_state)
     classifier.net.eval()
     report = {
-        "config": asdict(config),
+        "config": _reported(config),
         "train_examples": len(train),
         "dev_examples": len(dev),
         "vocab_sizes": {name: len(strings) for name, strings in vocab.items()},
@@ -277,6 +277,15 @@ def _train(
     if config.teacher:
         report["teacher_sha256"] = file_sha256(config.teacher)
     return classifier, report
+
+
+def _reported(config: AcceptabilityTrainingConfig) -> dict:
+    """The config as the training report records it: the teacher by file name, its bytes by `teacher_sha256`, so
+    that a student's file does not depend on where the checkout lies."""
+    reported = asdict(config)
+    if config.teacher:
+        reported["teacher"] = Path(config.teacher).name
+    return reported
 
 
 def examples_file(work_dir: Path, pipeline: str, sentences: list[SourceSentence], rounds: int) -> Path:

@@ -49,7 +49,7 @@ from saga.versions import source_fingerprint
 # 1.8.3: the gender check reads a noun as indefinite exactly when the definiteness check does (`_noun_definiteness`)
 # instead of by a test of its own: "planet" tagged as the definite of "plan" keeps its neuter tag ("Begrepet planet
 # er gammelt"); the same hits on 9,409 correct sentences and the same held-out tables.
-SCORER_VERSION = "1.8.3"
+SCORER_VERSION = "1.8.4"
 
 CODE_ROOT = Path(__file__).parents[1]
 # Modules of `builders.scoring` that build, train or evaluate the scorer's assets but never run while scoring.

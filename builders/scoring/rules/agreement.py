@@ -206,9 +206,10 @@ def _licenses_single_definite(noun: Token) -> bool:
 def _tagged_strength(adj: Token, determined: bool) -> str | None:
     """`"weak"` or `"strong"` from the tagger's Definite/Number, for adjectives whose form does not tell.
 
-    `None` for an indeclinable ending after a determiner: "det partioverskridende flertallet" is right whatever the
-    tag. Without a determiner the tag is kept, so a bare definite noun after one is still flagged ("høyre sida",
-    "felles sikkerheten" lack their "den", "det")."""
+    `None` for an indeclinable ending where something determines the phrase before it (`_determined_before`):
+    "det partioverskridende flertallet", "sitt fremragende bidrag" are right whatever the tag. Without one the tag
+    is kept, so a bare definite noun after one is still flagged ("høyre sida", "felles sikkerheten" lack their
+    "den", "det")."""
     if determined and adj.lower_.endswith(INDECLINABLE_ENDINGS):
         return None
     if morph(adj, "Definite") == ["Def"]:
@@ -218,15 +219,21 @@ def _tagged_strength(adj: Token, determined: bool) -> str | None:
     return None
 
 
+def _determined_before(adj: Token, noun: Token, dets: tuple[Token, ...]) -> bool:
+    """True when something determines the phrase before `adj`: one of its noun's determiners, a possessive of the
+    noun, or a determiner, pronoun or genitive just before it that the parser attached elsewhere ("de rødgrønnes
+    store ...")."""
+    if any(d.i < adj.i for d in dets) or any(c.dep_ == "nmod:poss" and c.i < adj.i for c in children(noun)):
+        return True
+    previous = tokens(adj.doc)[adj.i - 1] if adj.i > 0 else None
+    return previous is not None and (previous.pos_ in {"DET", "PRON"} or "Gen" in morph(previous, "Case"))
+
+
 def _undetermined_adverbial(adj: Token, noun: Token, dets: tuple[Token, ...]) -> bool:
     """True for an adjective form the treebank mostly uses as an adverbial (`Lexicon.adverbial_adjectives`:
     "særlig", "spesielt", "veldig") when nothing before it determines the phrase: "Det er særlig guttene som ...".
     After a determiner, possessive or genitive it is the noun's adjective ("den spesielle grunnen")."""
-    if adj.lower_ not in load_lexicon().adverbial_adjectives or any(d.i < adj.i for d in dets):
-        return False
-    previous = tokens(adj.doc)[adj.i - 1] if adj.i > 0 else None
-    determiner = previous is not None and (previous.pos_ in {"DET", "PRON"} or "Gen" in morph(previous, "Case"))
-    return not determiner and not any(c.dep_ == "nmod:poss" and c.i < adj.i for c in children(noun))
+    return adj.lower_ in load_lexicon().adverbial_adjectives and not _determined_before(adj, noun, dets)
 
 
 # What may stand between an adjective and its noun or determiner ("landets mest seriøse avis", "Norges første
@@ -398,7 +405,7 @@ def np_definiteness(doc: Doc) -> Iterator[Violation]:
             if adj.lower_ in QUANTIFIERS:
                 continue
             form = load_lexicon().adjective_strength(adj.text)
-            strength = form or _tagged_strength(adj, any(d.i < adj.i for d in dets))
+            strength = form or _tagged_strength(adj, _determined_before(adj, noun, dets))
             if definite and strength == "strong":
                 message = f"the adjective {adj.text!r} needs its weak (-e) form in the definite phrase"
             elif articles and strength == "weak" and morph(noun, "Number") == ["Sing"] and _contiguous(adj, noun):

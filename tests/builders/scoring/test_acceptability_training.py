@@ -144,6 +144,7 @@ def test_a_student_learns_the_teachers_judgements_instead_of_the_labels(tmp_path
     assert from_labels["history"][-1]["dev_auroc"] < 0.5 < 0.9 < from_teacher["best_dev_auroc"]
     assert from_teacher["teacher_sha256"] == file_sha256(teacher_file)
     assert from_teacher["config"]["teacher_weight"] == 1.0
+    assert from_teacher["config"]["teacher"] == "teacher.safetensors"  # not the folder the file was read from
 
 
 def test_vocab_keeps_frequent_strings_first_and_caps_each_field():

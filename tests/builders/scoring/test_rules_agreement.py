@@ -259,6 +259,15 @@ def test_an_indeclinable_form_after_a_determiner_is_not_read_as_strong(ud):
         "flertallet flertall NOUN Definite=Def|Gender=Neut|Number=Sing 3 X",
     )
     assert list(np_definiteness(det_partioverskridende_flertallet)) == []
+    # A possessive the parser reads as a pronoun determines the phrase as a determiner does: "for sitt fremragende
+    # bidrag" is right (Wikipedia; scorer 1.8.3 flagged it, counting only the noun's determiners).
+    sitt_fremragende_bidrag = np_doc(
+        ud,
+        "sitt sin PRON Gender=Neut|Number=Sing|Poss=Yes|PronType=Prs HEAD nmod:poss",
+        "fremragende fremragende ADJ Definite=Ind|Degree=Pos|Gender=Neut|Number=Sing HEAD amod",
+        "bidrag bidrag NOUN Definite=Ind|Gender=Neut|Number=Sing 3 X",
+    )
+    assert list(np_definiteness(sitt_fremragende_bidrag)) == []
     # Without a determiner, the bare definite noun after it still lacks its "den".
     høyre_sida = np_doc(
         ud,
