@@ -1,4 +1,4 @@
-"""Installed library versions and source-code digests, recorded in every manifest and training record."""
+"""Installed library versions and digests of source code and files, recorded in every manifest and training record."""
 
 from __future__ import annotations
 
@@ -37,3 +37,12 @@ def source_fingerprint(root: Path, paths: Iterable[Path]) -> str:
     for path in paths:
         digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
+
+
+def file_sha256(path: str | Path) -> str:
+    """The sha256 of a file's bytes (hex): the identity of a model, table or adapter file in fingerprints and records.
+
+    Args:
+        path (`str | Path`): the file (a bundled resource's path too).
+    """
+    return hashlib.sha256(Path(str(path)).read_bytes()).hexdigest()

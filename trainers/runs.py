@@ -8,7 +8,6 @@ the seed and the library versions; `retrain_from_card` does exactly that.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 from dataclasses import fields
@@ -20,7 +19,7 @@ from cards.model import render_adapter_card
 from saga.errors import InputDataError, ReferenceResolutionError
 from saga.hub.references import load_dataset_ref, parse_reference, resolve_revision
 from saga.permissions import share_like_other_files
-from saga.versions import installed_versions
+from saga.versions import file_sha256, installed_versions
 from trainers.dpo_config import LoRADPOConfig
 from trainers.dpo_trainer import LoRADPOTrainer
 from trainers.inputs import (
@@ -202,11 +201,6 @@ def run_metrics(log_history: list[dict], result) -> dict:
 def library_versions() -> dict[str, str]:
     """Installed versions of the libraries that determine the adapter's bytes."""
     return installed_versions(LIBRARIES)
-
-
-def file_sha256(path: Path) -> str:
-    """sha256 of a file's bytes (the adapter weights' identity in the record)."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def write_record(folder: Path, record: dict) -> None:

@@ -29,9 +29,8 @@ from builders.scoring.acceptability import (
 from builders.scoring.acceptability_data import SourceSentence, build_examples, source_sentences
 from builders.scoring.acceptability_features import FIELDS, SPECIALS, UNK
 from builders.scoring.evaluation import auroc
-from builders.scoring.sequence_model import file_sha256
 from saga.threads import torch_threads
-from saga.versions import source_fingerprint
+from saga.versions import file_sha256, source_fingerprint
 
 logger = logging.getLogger(__name__)
 # The modules that turn source sentences into examples (corruptions, parsing, features): part of the cache key.

@@ -17,8 +17,8 @@ from pathlib import Path
 from builders.scoring.acceptability import BUNDLED_CLASSIFIER
 from builders.scoring.formula import ScoreFormula
 from builders.scoring.lexicon import lexicon_version
-from builders.scoring.sequence_model import BUNDLED_MODEL, file_sha256
-from saga.versions import source_fingerprint
+from builders.scoring.sequence_model import BUNDLED_MODEL
+from saga.versions import file_sha256, source_fingerprint
 
 # 1.1.0: the tag-sequence improbability term (`builders.scoring.sequence_model`) joined the formula.
 # 1.2.0: the acceptability classifier's unacceptability term (`builders.scoring.acceptability`) joined the formula.

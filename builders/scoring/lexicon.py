@@ -22,7 +22,7 @@ from importlib.resources import files
 from spacy.lookups import Table, load_lookups
 
 from builders.scoring.genders import read_genders
-from builders.scoring.sequence_model import file_sha256
+from saga.versions import file_sha256
 
 ATTRIBUTION = (
     "word forms from Norsk Ordbank bokmål 2005 (CLARINO NB – Språkbanken, Nasjonalbiblioteket), CC BY 4.0, "

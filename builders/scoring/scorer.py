@@ -25,7 +25,8 @@ from builders.scoring.formula import ScoreFormula
 from builders.scoring.pool import ScorerPool
 from builders.scoring.results import ScoreResult
 from builders.scoring.rules import RuleSet
-from builders.scoring.sequence_model import BUNDLED_MODEL, file_sha256
+from builders.scoring.sequence_model import BUNDLED_MODEL
+from saga.versions import file_sha256
 
 logger = logging.getLogger(__name__)
 

@@ -23,7 +23,6 @@ model recalibrates itself.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import statistics
@@ -256,11 +255,6 @@ def docbin_sequences(paths: Iterable[str | Path]) -> list[list[str]]:
 
 def _sentences(doc: Doc) -> Iterable[Span]:
     return doc.sents if doc.has_annotation("SENT_START") or doc.has_annotation("DEP") else [doc[:]]
-
-
-def file_sha256(path: str | Path) -> str:
-    """The sha256 of a model file, recorded in the scorer fingerprint."""
-    return hashlib.sha256(Path(str(path)).read_bytes()).hexdigest()
 
 
 @lru_cache(maxsize=4)

@@ -15,8 +15,9 @@ from builders.scoring.evaluation import evaluate_heldout, evaluate_inflections, 
 from builders.scoring.genders import count_genders, decide_genders, treebank_sentences, write_genders
 from builders.scoring.inputs import iter_lines, iter_parquet_column
 from builders.scoring.lexicon import BUNDLED_GENDERS
-from builders.scoring.sequence_model import BUNDLED_MODEL, TagNgramModel, docbin_sequences, file_sha256
+from builders.scoring.sequence_model import BUNDLED_MODEL, TagNgramModel, docbin_sequences
 from saga.errors import InputDataError
+from saga.versions import file_sha256
 
 SCORE_EXAMPLES = """examples:
   echo "Den store bilen står i garasjen." | saga score

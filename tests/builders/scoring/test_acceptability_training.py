@@ -21,8 +21,8 @@ from builders.scoring.acceptability_training import (
     train_classifier,
     write_examples,
 )
-from builders.scoring.sequence_model import file_sha256
 from saga.errors import InputDataError
+from saga.versions import file_sha256
 
 TINY = {"dims": {name: 4 for name in FIELDS}, "hidden": 8, "layers": 1, "batch_size": 8, "epochs": 2, "threads": 1}
 

@@ -13,10 +13,10 @@ from builders.scoring.sequence_model import (
     UNK,
     TagNgramModel,
     docbin_sequences,
-    file_sha256,
     load_model,
     sentence_symbols,
 )
+from saga.versions import file_sha256
 
 # Subject - verb - object sentences with a determiner or an adverb here and there: a tiny "treebank".
 SENTENCES = [
