@@ -9,13 +9,15 @@ its gender ("verktøyet" neuter, "operasjonen" common); the Norwegian Dependency
 Ordbank files under a verb. `ATTRIBUTION` repeats this for dataset cards.
 
 Ordbank lists lemmas' inflected forms but not the productive parts of Bokmål spelling: compounds ("voldspotensial"),
-genitives ("landets"), hyphenated words ("Høyre-velgerne"). `is_known` accepts those when their parts are known.
+genitives ("landets"), hyphenated words ("Høyre-velgerne"), abbreviations written without their period ("jf", "nr").
+`is_known` accepts those when their parts are known. A compound's first part may be a word of its own, or a part
+that Ordbank lists only inside compounds ("hoved-", "mikro-", "medie-"), read from Ordbank's own compound nouns.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib.metadata import version
 from importlib.resources import files
 
@@ -38,6 +40,12 @@ MIN_COMPOUND_PART = 3
 MIN_GENDER_HEAD = 4
 # Linking elements between compound parts ("gjerning-s-beskrivelse", "barn-e-hage").
 LINKING_LETTERS = ("s", "e")
+# A first part that is no word of its own counts when it begins at least this many Ordbank compound nouns whose rest
+# is a noun lemma (of `MIN_BOUND_PART_TAIL` letters or more) and that split no other way; 10 keeps the 16 real ones
+# ("hoved", "sam", "mikro", "erke", ...), and lower counts let in pieces of words ("skr-amme").
+MIN_BOUND_PART_COMPOUNDS = 10
+MIN_BOUND_PART_TAIL = 5
+VOWELS = frozenset("aeiouyæøå")
 # Endings of definite noun forms after the stem: singular common, neuter, feminine; plural.
 DEFINITE_ENDINGS = ("en", "et", "a", "ene")
 # Adjectives whose form does not show the phrase's definiteness: strong after a possessive or definite determiner
@@ -137,6 +145,8 @@ class Lexicon:
             last = lower.rstrip("-").rsplit("-", 1)[-1]
             return not last or self.is_known(last)
         if lower.endswith("s") and len(lower) >= MIN_COMPOUND_PART and lower[:-1] in self:
+            return True
+        if lower + "." in self.function_words:
             return True
         return self._is_compound(lower, depth=2)
 
@@ -287,16 +297,54 @@ class Lexicon:
         return "strong" if weak and lower in strong else None
 
     def _is_compound(self, word: str, depth: int) -> bool:
-        """True when `word` splits into a known (or compound) first part, an optional linking letter and a known
-        last part."""
+        """True when `word` splits into a known (compound or bound) first part, an optional linking letter and a
+        known last part.
+
+        Bokmål writes a consonant once where a first part ending in it doubled meets a last part starting with it
+        ("nett" + "tjenester" → "nettjenester"), so after a doubled consonant the last part may begin with a third.
+        """
         for cut in range(len(word) - MIN_COMPOUND_PART, MIN_COMPOUND_PART - 1, -1):
             head, tail = word[:cut], word[cut:]
-            if not self.is_open_class(tail) and not (tail.endswith("s") and self.is_open_class(tail[:-1])):
+            tails = [tail, head[-1] + tail] if head[-1] == head[-2] and head[-1] not in VOWELS else [tail]
+            if not any(self.is_open_class(t) or (t.endswith("s") and self.is_open_class(t[:-1])) for t in tails):
                 continue
             for stem in _linked_stems(head):
-                if len(stem) >= MIN_COMPOUND_PART and (stem in self or (depth > 1 and self._is_compound(stem, 1))):
+                if len(stem) >= MIN_COMPOUND_PART and (
+                    stem in self or stem in self.bound_parts or (depth > 1 and self._is_compound(stem, 1))
+                ):
                     return True
         return False
+
+    @cached_property
+    def bound_parts(self) -> frozenset[str]:
+        """First parts that Ordbank lists only inside compounds ("hoved" of "hovedstad", "mikro", "medie").
+
+        Counted over Ordbank's noun lemmas: a part counts when it is no word of its own (nor one with a linking
+        letter) and at least `MIN_BOUND_PART_COMPOUNDS` nouns split into it and a noun lemma, and into known words
+        no other way ("utblinking" is "ut" + "blinking", which says nothing about "utb").
+        """
+        compounds: dict[str, set[str]] = {}
+        for noun in self.noun_lemmas:
+            for cut in range(MIN_COMPOUND_PART, len(noun) - MIN_BOUND_PART_TAIL + 1):
+                head, tail = noun[:cut], noun[cut:]
+                if (
+                    tail in self.noun_lemmas
+                    and "-" not in head
+                    and not any(stem in self for stem in _linked_stems(head))
+                    and not self._splits_elsewhere(noun, cut)
+                ):
+                    compounds.setdefault(head, set()).add(tail)
+        return frozenset(head for head, tails in compounds.items() if len(tails) >= MIN_BOUND_PART_COMPOUNDS)
+
+    def _splits_elsewhere(self, word: str, cut: int) -> bool:
+        """True when `word` splits at another place than `cut` into a known first part (two letters are enough
+        here, linking letter allowed) and a known open-class form."""
+        return any(
+            other != cut
+            and self.is_open_class(word[other:])
+            and any(len(stem) >= 2 and stem in self for stem in _linked_stems(word[:other]))
+            for other in range(2, len(word) - 2)
+        )
 
 
 def _linked_stems(part: str) -> list[str]:

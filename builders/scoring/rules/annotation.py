@@ -22,6 +22,8 @@ FINITE_CLAUSE_MARKERS = {"aux", "aux:pass", "cop"}
 # First halves of correlative conjunctions ("både ... og", "enten ... eller"), which precede the first conjunct.
 CORRELATIVES = {"både", "enten", "verken", "hverken", "såvel"}
 SUBJECT_DEPS = {"nsubj", "nsubj:pass", "nsubj:outer", "csubj", "csubj:pass", "csubj:outer", "expl"}
+# Subjects that are noun phrases (not clauses or expletives).
+NOMINAL_SUBJECT_DEPS = {"nsubj", "nsubj:pass"}
 
 
 def require_annotation(doc: Doc, rule_id: str, *attrs: str) -> None:

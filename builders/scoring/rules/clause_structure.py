@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from spacy.tokens import Doc, Token
 
 from builders.scoring.rules.annotation import (
+    NOMINAL_SUBJECT_DEPS,
     Sentence,
     children,
     clause_finite_verb,
@@ -29,6 +30,10 @@ from builders.scoring.violations import Violation
 NON_CONSTITUENT_DEPS = {"punct", "cc", "discourse", "vocative", "dislocated", "reparandum", "parataxis", "mark"}
 # Resumptive adverbs after a fronted constituent ("Hvis du kommer, så går vi", "Til slutt så minner jeg") keep V2.
 RESUMPTIVE_ADVERBS = {"så", "da"}
+# Focus particles and degree adverbs that open the fronted constituent they modify ("Også staten slutter", "Heller
+# ikke denne teorien har", "Omtrent halvparten mener"); the parser attaches them to the verb, but with the next
+# phrase they fill one field.
+FOCUS_PARTICLES = {"også", "heller", "ikke", "selv", "bare", "kun", "nettopp", "særlig", "spesielt", "især", "omtrent"}
 # Sentence adverbs that precede the finite verb in a subordinate clause.
 CLAUSE_ADVERBS = {"ikke", "aldri"}
 # Subordinators whose clauses may keep main-clause order ("Han sa at han kom ikke" is accepted usage).
@@ -124,7 +129,8 @@ def _fronted_constituents(root: Token, verb: Token) -> list[Token]:
     """Constituents of the root clause that start before the finite verb, in order.
 
     When the root itself precedes the finite verb (a fronted predicate, "Desto viktigere blir det"), its own
-    dependents before it belong to that one fronted phrase.
+    dependents before it belong to that one fronted phrase. A focus particle belongs to the phrase after it
+    (`_focuses`), and a PP right after a nominal subject to the subject (`_subject_modifier`).
     """
     fronted_root = root != verb and root.i < verb.i
     fronted = [root] if fronted_root else []
@@ -139,7 +145,37 @@ def _fronted_constituents(root: Token, verb: Token) -> list[Token]:
     fronted.sort(key=lambda token: token.left_edge.i)
     if len(fronted) >= 2 and fronted[-1].lower_ in RESUMPTIVE_ADVERBS:
         fronted.pop()
+    while len(fronted) >= 2 and _focuses(fronted[0], fronted[1]):
+        fronted.pop(0)
+    if len(fronted) == 2 and _subject_modifier(*fronted, verb):
+        fronted.pop()
     return fronted
+
+
+def _focuses(particle: Token, phrase: Token) -> bool:
+    """True when `particle` and its dependents are focus particles right before `phrase` ("heller ikke"), so that
+    they and the phrase make one constituent."""
+    return particle.right_edge.i + 1 == phrase.left_edge.i and all(
+        token.lower_ in FOCUS_PARTICLES for token in particle.subtree
+    )
+
+
+def _subject_modifier(subject: Token, phrase: Token, verb: Token) -> bool:
+    """True when a prepositional phrase fills the gap between a first-placed nominal subject and the finite verb.
+
+    "Risikoen for vårflom er", "Ambulansepersonell på stedet vurderte", "Cixi på sin side satte": the parser often
+    hangs the subject's own prepositional modifier on the verb, and a parenthetical PP there is accepted usage.
+    After a personal pronoun, which takes no such modifier, the PP is an adverbial out of place ("Han i dag spiser
+    fisk"), and so is an adverb or a bare noun phrase after any subject ("Regjeringen nå legger fram").
+    """
+    return (
+        subject.dep_ in NOMINAL_SUBJECT_DEPS
+        and subject.lower_ not in PERSONAL_SUBJECT_PRONOUNS
+        and phrase.dep_ == "obl"
+        and any(child.dep_ == "case" and child.i == phrase.left_edge.i for child in children(phrase))
+        and phrase.left_edge.i == subject.right_edge.i + 1
+        and phrase.right_edge.i == verb.i - 1
+    )
 
 
 def v2_word_order(doc: Doc) -> Iterator[Violation]:

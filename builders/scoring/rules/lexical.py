@@ -9,13 +9,20 @@ from itertools import pairwise
 from spacy.tokens import Doc
 
 from builders.scoring.lexicon import load_lexicon
-from builders.scoring.rules.annotation import children, morph, require_annotation, sentences, tokens, with_pos
+from builders.scoring.rules.annotation import (
+    NOMINAL_SUBJECT_DEPS,
+    children,
+    morph,
+    require_annotation,
+    sentences,
+    tokens,
+    with_pos,
+)
 from builders.scoring.violations import Violation
 
 # Tags and relations whose words are names or foreign material, which Ordbank does not list.
 NAME_OR_FOREIGN_POS = {"PROPN", "X", "SYM", "NUM"}
 NAME_OR_FOREIGN_DEPS = {"flat:name", "flat:foreign", "flat"}
-SUBJECT_DEPS = {"nsubj", "nsubj:pass"}
 OBJECT_DEPS = {"obj", "iobj", "obl", "nmod"}
 # "han" is an accepted object form in Bokmål ("Jeg så han"); "enn/som + pronoun" takes either case.
 CASE_NEUTRAL_OBJECTS = {"han"}
@@ -23,7 +30,8 @@ COMPARATIVE_MARKERS = {"enn", "som"}
 
 
 def unknown_word(doc: Doc) -> Iterator[Violation]:
-    """A lower-case word form that Norsk Ordbank does not know (nor as compound or genitive) is a likely typo.
+    """A lower-case word form that Norsk Ordbank does not know (nor as compound, genitive or abbreviation) is a
+    likely typo.
 
     Names (proper nouns, capitalised words inside a sentence), acronyms and mixed-case words ("kWh"), foreign words
     and non-Latin script, and words with digits are not checked; a trailing hyphen ("pleistocen- og holocen...")
@@ -73,7 +81,7 @@ def pronoun_case(doc: Doc) -> Iterator[Violation]:
         # "enn jeg/meg", "de som ..." (object "de" before a relative clause), "hun lille" take either form.
         if any(c.lower_ in COMPARATIVE_MARKERS or c.dep_ in {"acl:relcl", "amod"} for c in children(token)):
             continue
-        if token.dep_ in SUBJECT_DEPS and case == ["Acc"]:
+        if token.dep_ in NOMINAL_SUBJECT_DEPS and case == ["Acc"]:
             yield Violation("pronoun_case", token.i, token.i + 1, f"the subject {token.text!r} is in object form")
         elif token.dep_ in OBJECT_DEPS and case == ["Nom"] and token.lower_ not in CASE_NEUTRAL_OBJECTS:
             yield Violation("pronoun_case", token.i, token.i + 1, f"the object {token.text!r} is in subject form")

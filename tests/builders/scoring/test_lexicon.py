@@ -1,4 +1,5 @@
-"""Norsk Ordbank forms: compounds, genitives, hyphens, the gender and strength an adjective form shows, which
+"""Norsk Ordbank forms: compounds (with bound first parts and a consonant written once for three), genitives,
+hyphens, abbreviations without their period, the gender and strength an adjective form shows, which
 nouns have a plural of their own, noun genders from the definite forms with the treebank's veto, and which forms
 are definite."""
 
@@ -22,9 +23,33 @@ def test_known_forms(word):
     assert load_lexicon().is_known(word)
 
 
-@pytest.mark.parametrize("word", ["huzet", "epelet", "gjenomført", "spiset", "ikkje"])
+@pytest.mark.parametrize("word", ["huzet", "epelet", "gjenomført", "spiset", "ikkje", "str", "hovedmeldingz"])
 def test_unknown_forms(word):
     assert not load_lexicon().is_known(word)
+
+
+@pytest.mark.parametrize(
+    "word",
+    [
+        "hovedmeldingen",  # "hoved-" begins Ordbank compounds only
+        "mediehus",
+        "nettjenester",  # nett + tjenester: the third t is not written
+        "jf",  # "jf." written without its period
+        "nr",
+    ],
+)
+def test_productive_forms_outside_ordbank(word):
+    lexicon = load_lexicon()
+    assert word not in lexicon
+    assert lexicon.is_known(word)
+
+
+def test_bound_parts_are_read_from_ordbank_compounds():
+    parts = load_lexicon().bound_parts
+    assert {"hoved", "mikro", "medie", "erke"} <= parts
+    # Pieces of words that only look like first parts ("utb" of "utbetaling" = "ut" + "betaling") stay out, and so
+    # does every part that is a word of its own.
+    assert not parts & {"utb", "skr", "str", "by", "bil"}
 
 
 @pytest.mark.parametrize(

@@ -83,6 +83,63 @@ fisk fisk NOUN Definite=Ind|Gender=Masc|Number=Sing 3 obj
     assert list(v2_word_order(ud(verb_second))) == []
 
 
+def test_v2_reads_a_focus_particle_with_the_phrase_it_focuses(ud):
+    # The parser hangs "Også" and "Heller ikke" on the verb; with the next phrase they fill the one field before it.
+    particle_first = f"""
+Også også ADV _ 3 advmod
+staten stat NOUN Definite=Def|Gender=Masc|Number=Sing 3 nsubj
+slutter slutte VERB {FIN_PRES} 0 root
+. . PUNCT _ 3 punct
+"""
+    assert list(v2_word_order(ud(particle_first))) == []
+    two_particles = f"""
+Heller heller ADV _ 2 advmod
+ikke ikke PART _ 4 advmod
+teorien teori NOUN Definite=Def|Gender=Masc|Number=Sing 4 nsubj
+holder holde VERB {FIN_PRES} 0 root
+. . PUNCT _ 4 punct
+"""
+    assert list(v2_word_order(ud(two_particles))) == []
+    particle_second = f"""
+Staten stat NOUN Definite=Def|Gender=Masc|Number=Sing 3 nsubj
+også også ADV _ 3 advmod
+slutter slutte VERB {FIN_PRES} 0 root
+. . PUNCT _ 3 punct
+"""
+    assert ids(v2_word_order(ud(particle_second))) == ["v2_word_order"]
+
+
+def test_v2_reads_a_pp_after_a_nominal_subject_as_its_modifier(ud):
+    # "Risikoen for flom": the parser often attaches the noun's PP to the verb.
+    noun_subject = f"""
+Risikoen risiko NOUN Definite=Def|Gender=Masc|Number=Sing 4 nsubj
+for for ADP _ 3 case
+flom flom NOUN Definite=Ind|Gender=Masc|Number=Sing 4 obl
+er være AUX {FIN_PRES} 0 root
+liten liten ADJ Definite=Ind|Degree=Pos|Gender=Masc|Number=Sing 4 xcomp
+. . PUNCT _ 4 punct
+"""
+    assert list(v2_word_order(ud(noun_subject))) == []
+    # A personal pronoun takes no such modifier: the PP is an adverbial in the wrong place.
+    pronoun_subject = f"""
+Han han PRON {HAN} 4 nsubj
+i i ADP _ 3 case
+dag dag NOUN Definite=Ind|Gender=Masc|Number=Sing 4 obl
+spiser spise VERB {FIN_PRES} 0 root
+fisk fisk NOUN Definite=Ind|Gender=Masc|Number=Sing 4 obj
+. . PUNCT _ 4 punct
+"""
+    assert ids(v2_word_order(ud(pronoun_subject))) == ["v2_word_order"]
+    # An adverb after a noun subject still breaks V2.
+    adverb_between = f"""
+Regjeringen regjering NOUN Definite=Def|Gender=Fem|Number=Sing 3 nsubj
+nå nå ADV _ 3 advmod
+legger legge VERB {FIN_PRES} 0 root
+. . PUNCT _ 3 punct
+"""
+    assert ids(v2_word_order(ud(adverb_between))) == ["v2_word_order"]
+
+
 def test_v2_accepts_resumptive_sa_after_fronted_clause(ud):
     text = f"""
 Hvis hvis SCONJ _ 3 mark
