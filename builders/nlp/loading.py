@@ -73,7 +73,12 @@ def load(name_or_path: str | Path = "nb_saga_sm", exclude: tuple[str, ...] = ())
 
 
 def pipeline_fingerprint(nlp: Language) -> str:
-    """`name-version-<sha256 of the weights>`: identifies the exact pipeline that produced an annotation."""
+    """`name-version-<sha256 of the weights>`: identifies the exact pipeline that produced an annotation.
+
+    Call it on a freshly loaded pipeline, as the scorer and the classifier's training do: each component's bytes
+    include the shared vocabulary, whose string store grows with every new word parsed, so the digest of a pipeline
+    that has already parsed text differs.
+    """
     digest = hashlib.sha256()
     for name, proc in nlp.components:
         digest.update(name.encode())

@@ -128,7 +128,7 @@ class GrammarScorerComponent:
         """Everything the score of `doc` needs except the classifier's probabilities; `None` for a doc without words.
 
         Args:
-            doc (`Doc`): a `Doc` with POS, MORPH, LEMMA and DEP annotation.
+            doc (`Doc`): a `Doc` with POS, MORPH and DEP annotation.
         """
         words = [t.lower_ for t in tokens(doc) if not t.is_punct and not t.is_space]
         if not words:

@@ -6,7 +6,7 @@ from saga.errors import SagaError
 class MissingAnnotationError(SagaError):
     """A rule was run on a `Doc` that lacks the annotation it reads (code `SAGA-R001`).
 
-    The rules read UPOS, morphological features, lemmas and the dependency parse; a blank or partial pipeline
+    The rules read UPOS, morphological features and the dependency parse (not lemmas); a blank or partial pipeline
     leaves them empty, and every check would then silently pass.
     """
 

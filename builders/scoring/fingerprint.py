@@ -56,7 +56,10 @@ from saga.versions import file_sha256, source_fingerprint
 # PP between a nominal subject and the finite verb as the subject's ("Risikoen for flom er"); the lexicon accepts
 # abbreviations without their period ("jf", "nr"), first parts Ordbank has only in compounds (`Lexicon.bound_parts`:
 # "hovedmeldingen") and a consonant written once for three ("nettjenester").
-SCORER_VERSION = "1.9.0"
+# 1.9.1: the rules read no lemmas, so the scorer skips the lemmatizer (`scorer.unread_components`): modals by form,
+# without "tørre" and "gidde", which take "å" or not; a genitive noun's gender and definiteness are read from one
+# form, without its "-s" unless only the form with it is a noun ("rikskrets").
+SCORER_VERSION = "1.9.1"
 
 CODE_ROOT = Path(__file__).parents[1]
 # Modules of `builders.scoring` that build, train or evaluate the scorer's assets but never run while scoring.

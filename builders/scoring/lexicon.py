@@ -16,7 +16,7 @@ that Ordbank lists only inside compounds ("hoved-", "mikro-", "medie-"), read fr
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cached_property, lru_cache
 from importlib.metadata import version
 from importlib.resources import files
@@ -223,8 +223,7 @@ class Lexicon:
             return self._listed_definite(word)
         if "-" in word:
             return self.is_definite_noun(word.rsplit("-", 1)[1])
-        nouns = self.forms_by_pos["noun"]
-        return {self._listed_definite(last) for last in self._compound_heads(word) if last in nouns} == {True}
+        return self._all_noun_heads(word, self._listed_definite)
 
     @lru_cache(maxsize=50_000)  # noqa: B019 - as for `is_known`
     def is_indefinite_noun(self, word: str) -> bool:
@@ -245,8 +244,7 @@ class Lexicon:
             return True
         if "-" in word:
             return self.is_indefinite_noun(word.rsplit("-", 1)[1])
-        nouns = self.forms_by_pos["noun"]
-        return {last in self.noun_lemmas for last in self._compound_heads(word) if last in nouns} == {True}
+        return self._all_noun_heads(word, self.noun_lemmas.__contains__)
 
     def _ends_like_definite(self, word: str) -> bool:
         """True when `word` is a noun lemma plus a definite ending ("tapet", "eden"; "-t" after -e: "eplet")."""
@@ -255,6 +253,12 @@ class Lexicon:
 
     def _listed_definite(self, word: str) -> bool:
         return word in self.definite_nouns and word not in self.forms_by_pos["adj"]
+
+    def _all_noun_heads(self, word: str, test: Callable[[str], bool]) -> bool:
+        """True when `word` has a last part that is a noun form (`_compound_heads`) and every such part passes
+        `test`: a compound is read by its head only when all its splits agree."""
+        nouns = self.forms_by_pos["noun"]
+        return {test(last) for last in self._compound_heads(word) if last in nouns} == {True}
 
     def _compound_heads(self, word: str) -> Iterator[str]:
         """The last parts (at least `MIN_GENDER_HEAD` letters) `word` may end in after a first part that is a word

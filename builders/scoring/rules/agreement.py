@@ -117,6 +117,23 @@ def _form_gender(word: Token) -> str | None:
     return load_lexicon().adjective_gender(word.text)
 
 
+def _noun_form(noun: Token) -> str:
+    """The lower-cased noun without its genitive "-s", which the lexicon does not list ("dommers" → "dommer"), so
+    that gender and definiteness are read from the same form. The "-s" stays when only the form with it is a noun
+    the lexicon knows ("demens", "rikskrets": the tagger reads the ending as a genitive)."""
+    word = noun.lower_
+    if "Gen" not in morph(noun, "Case") or not word.endswith("s"):
+        return word
+    stem = word[:-1]
+    return word if _is_listed_noun(word) and not _is_listed_noun(stem) else stem
+
+
+def _is_listed_noun(word: str) -> bool:
+    """True for an Ordbank noun form or a noun the gender table knows, itself or by its last part."""
+    lexicon = load_lexicon()
+    return word in lexicon.forms_by_pos["noun"] or bool(lexicon.listed_genders(word))
+
+
 def _noun_gender(noun: Token) -> str | None:
     """A singular noun's gender class, from the treebank's table unless the noun is definite as `_noun_definiteness`
     reads it: an indefinite noun's form does not show its gender, and the tagger reads its tag off the adjective or
@@ -125,9 +142,7 @@ def _noun_gender(noun: Token) -> str | None:
     "hall"). From the tag otherwise ("huset", "bilen" show it), or when the table does not know the noun."""
     if morph(noun, "Number") == ["Sing"]:
         lexicon = load_lexicon()
-        word = noun.lower_
-        if "Gen" in morph(noun, "Case") and word.endswith("s"):
-            word = word[:-1]  # "en dommers besøk"
+        word = _noun_form(noun)
         if lexicon.listed_genders(word) and _noun_definiteness(noun) != ["Def"]:
             return lexicon.noun_gender(word)
     return gender_class(noun)
@@ -142,11 +157,12 @@ def _noun_definiteness(noun: Token) -> list[str]:
     keeps its tag: a name may be definite in form ("det østlige Middelhavet")."""
     tagged = morph(noun, "Definite")
     lexicon = load_lexicon()
-    if tagged == ["Ind"] and lexicon.is_definite_noun(noun.lower_):
+    word = _noun_form(noun)
+    if tagged == ["Ind"] and lexicon.is_definite_noun(word):
         return ["Def"]
     name = noun.text[:1].isupper() and not noun.is_sent_start
     singular = morph(noun, "Number") == ["Sing"]
-    if tagged == ["Def"] and singular and not name and lexicon.is_indefinite_noun(noun.lower_):
+    if tagged == ["Def"] and singular and not name and lexicon.is_indefinite_noun(word):
         return ["Ind"]
     return tagged
 

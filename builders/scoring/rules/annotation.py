@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span, Token
 
 from builders.scoring.errors import MissingAnnotationError
 
-_ANNOTATION_HINT = "score with a pipeline that has a tagger/morphologizer, lemmatizer and parser (e.g. nb_saga_sm)"
+_ANNOTATION_HINT = "score with a pipeline that has a tagger/morphologizer and a parser (e.g. nb_saga_sm)"
 
 FINITE_CLAUSE_MARKERS = {"aux", "aux:pass", "cop"}
 # First halves of correlative conjunctions ("både ... og", "enten ... eller"), which precede the first conjunct.
@@ -32,7 +32,7 @@ def require_annotation(doc: Doc, rule_id: str, *attrs: str) -> None:
     Args:
         doc (`Doc`): the parsed text the rule is about to read.
         rule_id (`str`): the rule asking, named in the error.
-        *attrs (`str`): spaCy attribute names such as `"POS"`, `"MORPH"`, `"LEMMA"`, `"DEP"`.
+        *attrs (`str`): spaCy attribute names such as `"POS"`, `"MORPH"`, `"DEP"`.
 
     Raises:
         `MissingAnnotationError`: code SAGA-R001, naming the rule and the missing attribute.
@@ -105,7 +105,7 @@ class DocTables:
     by_pos: dict[str, tuple[Token, ...]]
 
 
-ANNOTATION_ATTRS = ("POS", "MORPH", "LEMMA", "DEP")
+ANNOTATION_ATTRS = ("POS", "MORPH", "DEP")
 # Word classes that carry UD features in Bokmål; a doc without any of them has nothing for MORPH to annotate.
 INFLECTING_POS = {"NOUN", "VERB", "AUX", "ADJ", "PRON", "DET"}
 _FEATURE_CACHE: dict[int, dict[str, list[str]]] = {}

@@ -22,7 +22,9 @@ from builders.scoring.rules.annotation import (
 )
 from builders.scoring.violations import Violation
 
-MODAL_LEMMAS = {"kunne", "skulle", "ville", "måtte", "burde", "tørre", "gidde"}
+# The modals that take a bare infinitive, by form: the rules read no lemmas, so the scorer does not run the
+# lemmatizer. "tørre" and "gidde" are left out, since Bokmål accepts them with or without "å" ("tør ikke (å) gå"),
+# and the bundled lemmatizer also gives "tørre" to "tørret" (dried).
 MODAL_FORMS = {
     "kan",
     "kunne",
@@ -40,7 +42,6 @@ MODAL_FORMS = {
     "burde",
     "burdet",
 }
-PERFECT_LEMMAS = {"ha"}
 CHAIN_DEPS = ("aux", "aux:pass", "cop")
 # What may stand between "å" and its verb: adverbs ("å ikke gå", "å ulovlig ha krysset"), punctuation.
 INFINITIVE_GAP_POS = {"ADV", "PART", "ADJ", "PUNCT"}
@@ -48,11 +49,11 @@ PERFECT_FORMS = {"har", "hadde", "ha", "hatt"}
 
 
 def _is_modal(token: Token) -> bool:
-    return token.lemma_.lower() in MODAL_LEMMAS or token.lower_ in MODAL_FORMS
+    return token.lower_ in MODAL_FORMS
 
 
 def _is_perfect_auxiliary(token: Token) -> bool:
-    return token.dep_ == "aux" and (token.lemma_.lower() in PERFECT_LEMMAS or token.lower_ in PERFECT_FORMS)
+    return token.dep_ == "aux" and token.lower_ in PERFECT_FORMS
 
 
 def _chain_pairs(doc: Doc) -> Iterator[tuple[Token, Token]]:
@@ -94,7 +95,7 @@ def infinitive_marker_form(doc: Doc) -> Iterator[Violation]:
 
 def modal_infinitive(doc: Doc) -> Iterator[Violation]:
     """A modal takes a bare infinitive ("kan svømme", not "kan svømmer" or "kan å svømme")."""
-    require_annotation(doc, "modal_infinitive", "POS", "MORPH", "LEMMA", "DEP")
+    require_annotation(doc, "modal_infinitive", "POS", "MORPH", "DEP")
     for modal, verb in _chain_pairs(doc):
         if not _is_modal(modal) or modal.dep_ == "cop":
             continue
@@ -120,7 +121,7 @@ def modal_infinitive(doc: Doc) -> Iterator[Violation]:
 
 def perfect_participle(doc: Doc) -> Iterator[Violation]:
     """The perfect auxiliary "ha" takes a past participle ("har spist", not "har spiser" or "har spise")."""
-    require_annotation(doc, "perfect_participle", "POS", "MORPH", "LEMMA", "DEP")
+    require_annotation(doc, "perfect_participle", "POS", "MORPH", "DEP")
     for auxiliary, verb in _chain_pairs(doc):
         if not _is_perfect_auxiliary(auxiliary):
             continue

@@ -343,3 +343,27 @@ def test_gender_is_read_from_the_lexicon_only_where_the_definiteness_check_reads
     assert messages(predicative_agreement(predicative(ud, planet_ind, gammelt))) == [
         ("predicative_agreement", "the predicative 'gammelt' is neut but the subject 'Planet' is com")
     ]
+
+
+def test_a_genitive_is_read_without_its_s_unless_only_the_form_with_it_is_a_noun(ud):
+    # "en dommers": the lexicon knows "dommer" (common), not the genitive; the tag's neuter is not used.
+    en_dommers = np_doc(
+        ud,
+        "en en DET Gender=Masc|Number=Sing|PronType=Art HEAD det",
+        "dommers dommer NOUN Case=Gen|Definite=Ind|Gender=Neut|Number=Sing 2 X",
+    )
+    assert messages(np_gender_agreement(en_dommers)) == []
+    # "rikskrets" (by "krets", common) read as a genitive of "rikskret", which no table knows, fell back to the tag.
+    den_rikskrets = np_doc(
+        ud,
+        "den den DET Gender=Masc|Number=Sing|PronType=Art HEAD det",
+        "rikskrets rikskrets NOUN Case=Gen|Definite=Ind|Gender=Neut|Number=Sing 2 X",
+    )
+    assert messages(np_gender_agreement(den_rikskrets)) == []
+    # The definiteness check reads the same form: "bilens" tagged indefinite is the definite "bilen" + "s".
+    en_bilens = np_doc(
+        ud,
+        "en en DET Gender=Masc|Number=Sing|PronType=Art HEAD det",
+        "bilens bil NOUN Case=Gen|Definite=Ind|Gender=Masc|Number=Sing 2 X",
+    )
+    assert [v.rule_id for v in np_definiteness(en_bilens)] == ["np_definiteness"]

@@ -108,3 +108,24 @@ spiser spise VERB {FIN} 0 root
     assert messages(perfect_participle(ud(text))) == [
         ("perfect_participle", "'har' needs a past participle, but 'spiser' is fin")
     ]
+
+
+def test_modals_are_read_from_the_form_not_the_lemma(ud):
+    # "tør" and "gidder" take "å" or not; "tørret" (dried) gets the lemma "tørre" too. No lemma is read: a modal
+    # form with a wrong lemma is still a modal.
+    optional_marker = f"""
+{JEG} 5 nsubj
+tør tørre AUX {FIN} 5 aux
+ikke ikke PART Polarity=Neg 5 advmod
+å å PART _ 5 mark
+gå gå VERB VerbForm=Inf 0 root
+. . PUNCT _ 5 punct
+"""
+    assert list(modal_infinitive(ud(optional_marker))) == []
+    wrong_lemma = f"""
+{JEG} 3 nsubj
+kan kan AUX {FIN} 3 aux
+svømmer svømme VERB {FIN} 0 root
+. . PUNCT _ 3 punct
+"""
+    assert [v.rule_id for v in modal_infinitive(ud(wrong_lemma))] == ["modal_infinitive"]

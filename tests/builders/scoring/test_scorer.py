@@ -5,8 +5,10 @@ import logging
 
 import pytest
 
+from builders import nlp as nlp_loader
 from builders.scoring import GrammarScorer, GrammarScorerConfig, ScoreFormula, ScorerConfigError
 from builders.scoring.acceptability import AcceptabilityClassifier, load_classifier
+from builders.scoring.scorer import unread_components
 
 CORRECT = [
     "Den store bilen står i garasjen.",
@@ -244,3 +246,13 @@ def test_a_classifier_trained_on_another_pipeline_is_named_in_a_warning(tmp_path
     with caplog.at_level(logging.WARNING, logger="builders.scoring.scorer"):
         GrammarScorer()  # the bundled classifier learned the bundled pipeline's parses
     assert "trained on parses" not in caplog.text
+
+
+def test_the_scorer_skips_components_whose_output_no_rule_reads(scorer):
+    # The lemmatizer is loaded (it is part of the pipeline's fingerprint) but not run: no rule reads lemmas.
+    fresh = nlp_loader.load.__wrapped__("nb_saga_sm")
+    assert unread_components(fresh) == ["trainable_lemmatizer"]
+    assert "trainable_lemmatizer" in scorer.nlp.disabled and "trainable_lemmatizer" not in scorer.nlp.pipe_names
+    assert scorer.fingerprint.endswith(nlp_loader.pipeline_fingerprint(fresh))
+    doc = scorer.nlp("Han tør ikke å svømme.")
+    assert not doc.has_annotation("LEMMA") and doc._.saga_result["violations"] == []
