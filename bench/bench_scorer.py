@@ -8,7 +8,9 @@ not distort; the two-process row can only be measured in wall time. Its warm-up 
 (`builders.scoring.pool`), which the measured call then reuses, as every later call of a long run does; starting
 the pool (each worker loads the pipeline) is a one-off cost of a few seconds and is not measured. Each row is the
 fastest of `--repeat` runs (3), as `timeit` advises: on a shared 2-core machine single runs of the same row were
-seen 10% apart, and the fastest run is the one least disturbed by other load.
+seen 10% apart, and the fastest run is the one least disturbed by other load. The runs go in rounds, each round
+running every row once (`interleaved_seconds`): rows timed one after another each met their own stretch of the
+machine's drift, and single bench runs put one process anywhere from 0.64 to 0.96 of bare.
 
 The scorer does not run the components whose output it never reads (`unread_components`: the lemmatizer). The
 table therefore also times bare `nlp.pipe` without them, and the scorer's row gives its ratio to both: to the whole
@@ -16,6 +18,15 @@ pipeline, which the goal names, and to the parse the scorer itself runs, which s
 
 The row with κ = 0 skips the acceptability classifier (`ScoreFormula.acceptability_weight`), so the table shows
 what the rules and the n-gram term cost and what the classifier adds.
+
+A second table says where one process's time goes, in CPU seconds per 1,000 sentences: the parse the scorer runs
+(the row above); the rules with the n-gram term and the acceptability classifier, each timed alone on the same
+parsed docs; the rest of the one-process row (the sentence starts, building the results); and what the speed goal
+leaves for all the scorer adds (bare / 0.90 minus that parse). Beside them stands a floor under the classifier's
+time: its forward passes' multiply-adds (`AcceptabilityNet.multiply_adds`) over the fastest rate at which this
+machine multiplies a batch's tokens by one of the network's weight matrices on one thread (torch's `mm`). The
+forward pass is compute-bound, so no float32 implementation of the same network runs faster than about that floor
+here.
 
 Goals (issue 3): scorer / bare `nlp.pipe` ≥ 0.90, two processes / one ≥ 1.7×, cached / cold ≥ 50×.
 """
@@ -30,16 +41,24 @@ from collections.abc import Callable, Iterable
 from importlib.resources import files
 from pathlib import Path
 
+import torch
+
 from builders import nlp as nlp_loader
 from builders.scoring import GrammarScorer, GrammarScorerConfig, ScoreCache, ScoreFormula
+from builders.scoring.acceptability import AcceptabilityNet
+from builders.scoring.component import COMPONENT_NAME
 from builders.scoring.scorer import unread_components
+from builders.scoring.segmentation import COMPONENT_NAME as SENTENCE_STARTS
 from builders.text.cleaning import paragraphs
 from builders.text.splitting import split_sentences
+from saga.threads import torch_threads
 
 DEFAULT_WIKI = files("assets") / "wiki_nb" / "norquad_wikipedia_nb.jsonl"
 WARM_UP_TEXTS = 50
 # The scorer with the acceptability classifier switched off: what the rules and the n-gram term cost alone.
 RULES_AND_NGRAM = ScoreFormula(acceptability_weight=0.0)
+# Matrix products per timed run of the floor's rate: one product of a batch takes well under a millisecond.
+PRODUCTS_PER_RUN = 20
 
 
 def load_sentences(path: Path, limit: int) -> list[str]:
@@ -64,14 +83,95 @@ def load_sentences(path: Path, limit: int) -> list[str]:
 
 def seconds(run: Callable[[], Iterable], repeat: int) -> tuple[float, float]:
     """The fastest (wall-clock seconds, CPU seconds of this process) of `repeat` runs exhausting `run()`."""
-    walls, cpus = [], []
+    return interleaved_seconds({"run": run}, repeat)["run"]
+
+
+def interleaved_seconds(runs: dict[str, Callable[[], Iterable]], repeat: int) -> dict[str, tuple[float, float]]:
+    """The fastest (wall-clock seconds, CPU seconds) of each of `runs` over `repeat` rounds that run each once.
+
+    Why rounds: this machine's speed drifts over minutes, and rows timed one after another each see their own stretch
+    of it; a ratio of two rows then measures the drift as much as the rows. In rounds every row meets each stretch.
+
+    Args:
+        runs (`dict[str, Callable[[], Iterable]]`): name → a call whose result is exhausted in the timing.
+        repeat (`int`): rounds.
+    """
+    walls: dict[str, list[float]] = {name: [] for name in runs}
+    cpus: dict[str, list[float]] = {name: [] for name in runs}
     for _ in range(repeat):
-        wall, cpu = time.perf_counter(), time.process_time()
-        for _ in run():
-            pass
-        walls.append(time.perf_counter() - wall)
-        cpus.append(time.process_time() - cpu)
-    return min(walls), min(cpus)
+        for name, run in runs.items():
+            wall, cpu = time.perf_counter(), time.process_time()
+            for _ in run():
+                pass
+            walls[name].append(time.perf_counter() - wall)
+            cpus[name].append(time.process_time() - cpu)
+    return {name: (min(walls[name]), min(cpus[name])) for name in runs}
+
+
+def time_parts(scorer: GrammarScorer, texts: list[str], batch_size: int, repeat: int) -> dict[str, float]:
+    """CPU seconds of each part of one process's work, timed alone on the same parsed docs (fastest of `repeat`).
+
+    Returns `unread` (the components the scorer skips, `unread_components`, run on the parsed docs), `starts` (the
+    sentence starts set on the tokenised docs), `component` (the scoring component on the parsed docs), and two parts
+    of it: `rules` (the rules and the n-gram term: `analyse` of every doc) and `classifier` (its input ids and forward
+    passes, a batch of docs at a time); and, from `classifier_floor`, `floor` and `gflops`. Parts timed alone do not
+    drift with the machine from one row to the next, as the throughput rows do.
+
+    Args:
+        scorer (`GrammarScorer`): the scorer whose parts are timed.
+        texts (`list[str]`): the bench's texts.
+        batch_size (`int`): docs per call, as in the measured rows.
+        repeat (`int`): runs per part.
+    """
+    nlp, component = scorer.nlp, scorer.nlp.get_pipe(COMPONENT_NAME)
+    starts = nlp.get_pipe(SENTENCE_STARTS)
+    tokenised = [nlp.make_doc(text) for text in texts]
+    with nlp.select_pipes(disable=[COMPONENT_NAME]):
+        docs = list(nlp.pipe(texts, batch_size=batch_size))
+    skipped = [nlp.get_pipe(name) for name in nlp.disabled]  # what `unread_components` named
+    batches = [docs[start : start + batch_size] for start in range(0, len(docs), batch_size)]
+    worded = [[a.worded if a else [] for a in map(component.analyse, batch)] for batch in batches]
+    lengths = [len(row) for doc in docs for row in component.classifier_rows(doc)]
+    floor, gflops = classifier_floor(
+        component.acceptability.net, lengths, max(1, round(sum(lengths) * batch_size / len(texts))), repeat
+    )
+
+    def cpu(run: Callable[[], Iterable]) -> float:
+        return seconds(run, repeat)[1]
+
+    return {
+        "unread": cpu(lambda: [d for pipe in skipped for d in pipe.pipe(docs, batch_size=batch_size)]),
+        "starts": cpu(lambda: [starts(doc) for doc in tokenised]),
+        "component": cpu(lambda: component.pipe(docs, batch_size=batch_size)),
+        "rules": cpu(lambda: [component.analyse(doc) for doc in docs]),
+        "classifier": cpu(
+            lambda: [component.sentence_acceptability(b, w) for b, w in zip(batches, worded, strict=True)]
+        ),
+        "floor": floor,
+        "gflops": gflops,
+    }
+
+
+def classifier_floor(net: AcceptabilityNet, lengths: list[int], batch_tokens: int, repeat: int) -> tuple[float, float]:
+    """(CPU seconds under which `net` cannot read sentences of these lengths on one thread, the rate in GFLOP/s).
+
+    The rate is the fastest at which this machine multiplies `batch_tokens` rows by one of the network's LSTM weight
+    matrices on one thread: its input products of every layer and its recurrent products are each such a product.
+
+    Args:
+        net (`AcceptabilityNet`): the classifier's network.
+        lengths (`list[int]`): the token count of each sentence it reads.
+        batch_tokens (`int`): rows per product (the tokens of one batch of docs).
+        repeat (`int`): runs per weight shape; the fastest counts.
+    """
+    shapes = {tuple(w.shape) for name, w in net.encoder.named_parameters() if name.startswith("weight_")}
+    rates = []
+    with torch_threads(1), torch.inference_mode():
+        for rows, columns in sorted(shapes):
+            tokens, weight = torch.randn(batch_tokens, columns), torch.randn(columns, rows)
+            cpu = seconds(lambda t=tokens, w=weight: [torch.mm(t, w) for _ in range(PRODUCTS_PER_RUN)], repeat)[1]
+            rates.append(PRODUCTS_PER_RUN * batch_tokens * rows * columns / max(cpu, 1e-9))
+    return net.multiply_adds(lengths) / max(rates), 2 * max(rates) / 1e9
 
 
 def main(argv: list[str] | None = None) -> list[tuple[str, float, str, str]]:
@@ -92,21 +192,18 @@ def main(argv: list[str] | None = None) -> list[tuple[str, float, str, str]]:
     list(scorer.score_batch(texts[:WARM_UP_TEXTS], n_process=2))
 
     repeat = args.repeat
-    bare = seconds(lambda: nlp.pipe(texts, batch_size=args.batch_size), repeat)
     skipped = unread_components(nlp)
-    with nlp.select_pipes(disable=skipped):
-        lean = seconds(lambda: nlp.pipe(texts, batch_size=args.batch_size), repeat)
-    naive = seconds(lambda: (nlp(text) for text in texts), repeat)
-    one = seconds(lambda: scorer.score_batch(texts, batch_size=args.batch_size, n_process=1), repeat)
     rules_scorer = GrammarScorer(GrammarScorerConfig(pipeline=args.pipeline, formula=RULES_AND_NGRAM))
-    list(rules_scorer.score_batch(texts[:WARM_UP_TEXTS]))
-    rules = seconds(lambda: rules_scorer.score_batch(texts, batch_size=args.batch_size, n_process=1), repeat)
-    two = seconds(lambda: scorer.score_batch(texts, batch_size=args.batch_size, n_process=2), repeat)
-    scorer.close()
+    cached_scorer = GrammarScorer(GrammarScorerConfig(pipeline=args.pipeline))
+    for warmed in (rules_scorer, cached_scorer):
+        list(warmed.score_batch(texts[:WARM_UP_TEXTS]))
+
+    def lean_run() -> list:
+        with nlp.select_pipes(disable=skipped):
+            return list(nlp.pipe(texts, batch_size=args.batch_size))
+
     with tempfile.TemporaryDirectory() as folder:
         caches: list[ScoreCache] = []
-        cached_scorer = GrammarScorer(GrammarScorerConfig(pipeline=args.pipeline))
-        list(cached_scorer.score_batch(texts[:WARM_UP_TEXTS]))
 
         def cold_run() -> Iterable:
             """Score into a new, empty cache, so that every run of the cold row starts cold."""
@@ -114,10 +211,27 @@ def main(argv: list[str] | None = None) -> list[tuple[str, float, str, str]]:
             cached_scorer.cache = caches[-1]
             return cached_scorer.score_batch(texts, batch_size=args.batch_size)
 
-        cold = seconds(cold_run, repeat)
-        warm = seconds(lambda: cached_scorer.score_batch(texts, batch_size=args.batch_size), repeat)
+        timed = interleaved_seconds(
+            {
+                "bare": lambda: nlp.pipe(texts, batch_size=args.batch_size),
+                "lean": lean_run,
+                "naive": lambda: (nlp(text) for text in texts),
+                "one": lambda: scorer.score_batch(texts, batch_size=args.batch_size, n_process=1),
+                "rules": lambda: rules_scorer.score_batch(texts, batch_size=args.batch_size, n_process=1),
+                "two": lambda: scorer.score_batch(texts, batch_size=args.batch_size, n_process=2),
+                "cold": cold_run,
+                # Right after a cold run: its cache holds every text.
+                "warm": lambda: cached_scorer.score_batch(texts, batch_size=args.batch_size),
+            },
+            repeat,
+        )
         for cache in caches:
             cache.close()
+    scorer.close()
+    bare, lean, naive, one, rules, two, cold, warm = (
+        timed[name] for name in ("bare", "lean", "naive", "one", "rules", "two", "cold", "warm")
+    )
+    parts = time_parts(scorer, texts, args.batch_size, repeat)
 
     def ratio(a: tuple[float, float], b: tuple[float, float]) -> str:
         return f"{a[0] / b[0]:.2f} (CPU {a[1] / b[1]:.2f})"
@@ -139,13 +253,34 @@ def main(argv: list[str] | None = None) -> list[tuple[str, float, str, str]]:
     ]
     print(
         f"scorer throughput: {n} Wikipedia sentences, batch size {args.batch_size}, pipeline {args.pipeline},"
-        f" fastest of {repeat} runs per row"
+        f" fastest of {repeat} rounds that run every row once"
     )
     print(f"scorer: {scorer.fingerprint}\n")
     print("| measurement | sentences/s | ratio | goal |")
     print("|---|---:|---:|---|")
     for name, rate, text, goal in rows:
         print(f"| {name} | {rate:,.0f} | {text} | {goal} |")
+
+    per_thousand = 1000 / n
+    unread = ", ".join(skipped) or "no component"
+    budget = [
+        ("parse the scorer runs (the row above)", lean[1]),
+        (f"{unread}, which bare runs and the scorer does not", parts["unread"]),
+        ("sentence starts", parts["starts"]),
+        ("scoring component: rules, n-gram term, classifier, results", parts["component"]),
+        ("  of which the rules and the n-gram term", parts["rules"]),
+        ("  of which the acceptability classifier (input ids and forward passes)", parts["classifier"]),
+        (f"floor under the classifier: its arithmetic at {parts['gflops']:.0f} GFLOP/s on one thread", parts["floor"]),
+        (
+            f"what ≥ 0.90 of bare leaves for all the scorer adds: (parse + {unread}) / 0.90 − parse",
+            (lean[1] + parts["unread"]) / 0.9 - lean[1],
+        ),
+    ]
+    print("\nwhere one process's time goes (CPU seconds per 1,000 sentences; each part but the parse timed alone)\n")
+    print("| part | seconds |")
+    print("|---|---:|")
+    for name, cpu in budget:
+        print(f"| {name} | {cpu * per_thousand:.2f} |")
     return rows
 
 

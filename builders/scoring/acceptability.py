@@ -120,6 +120,20 @@ class AcceptabilityNet(nn.Module):
         """Logits of shape `(batch,)` for padded id tensors of shape `(batch, tokens)` and true `lengths`."""
         return self.logits(*self.states(ids, lengths), lengths)
 
+    def multiply_adds(self, lengths: Sequence[int]) -> int:
+        """Multiply-adds of one forward pass over sentences of these token counts (the embeddings are lookups).
+
+        Why: the pass is compute-bound, so this count over the machine's matrix-product rate is a floor under its time
+        that no float32 implementation of the same network beats by much (`make bench` prints it). Each LSTM weight
+        matrix multiplies once per token, in every layer and direction; the head's once per sentence.
+
+        Args:
+            lengths (`Sequence[int]`): the token count of each sentence.
+        """
+        per_token = sum(w.numel() for name, w in self.encoder.named_parameters() if name.startswith("weight_"))
+        per_sentence = self.head[0].weight.numel() + self.out.weight.numel()
+        return per_token * sum(lengths) + per_sentence * len(lengths)
+
 
 class AcceptabilityClassifier:
     """The trained network with its vocabularies: parsed sentences → P(corrupted) in [0, 1].

@@ -22,6 +22,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
+import numpy as np
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import minibatch
@@ -111,8 +112,7 @@ class GrammarScorerComponent:
         per_doc = worded if worded is not None else [_worded(doc) for doc in docs]
         if not self.formula.acceptability_weight:
             return [[0.0] * len(sents) for sents in per_doc]
-        token_ids = self.acceptability.token_ids
-        rows = [row for doc, sents in zip(docs, per_doc, strict=True) for row in token_ids.rows(doc, _bounds(sents))]
+        rows = [row for doc, sents in zip(docs, per_doc, strict=True) for row in self.classifier_rows(doc, sents)]
         # One thread: between forward passes torch's idle OpenMP workers keep spinning on the core that spaCy parses
         # the next batch on; on 2 cores one thread scored 1,000 sentences about 10% faster in wall time, with the
         # same probabilities to the last bit, and it is the thread count of the scorer's worker processes (`pool`).
@@ -123,6 +123,15 @@ class GrammarScorerComponent:
             result.append(flat[start : start + len(sents)])
             start += len(sents)
         return result
+
+    def classifier_rows(self, doc: Doc, worded: list[Sentence] | None = None) -> list[np.ndarray]:
+        """The classifier's input ids for each worded sentence of `doc`, shape `(tokens, fields)` (`TokenIds.rows`).
+
+        Args:
+            doc (`Doc`): a parsed doc.
+            worded (`list[Sentence]`, *optional*): its worded sentences, when already known.
+        """
+        return self.acceptability.token_ids.rows(doc, _bounds(worded if worded is not None else _worded(doc)))
 
     def analyse(self, doc: Doc) -> DocAnalysis | None:
         """Everything the score of `doc` needs except the classifier's probabilities; `None` for a doc without words.

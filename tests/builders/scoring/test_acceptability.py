@@ -57,6 +57,16 @@ def test_bundled_classifier_separates_correct_from_corrupted_sentences(nlp):
     assert all(b > g for g, b in zip(good, bad, strict=True)), (good, bad)
 
 
+def test_multiply_adds_count_every_lstm_product_per_token_and_the_head_per_sentence():
+    # Six fields of width 4 (24 in), hidden 8, two bidirectional layers: per token and direction, layer 1 multiplies
+    # 4·8 × (24 + 8) and layer 2 4·8 × (16 + 8); per sentence the head multiplies 32 × 8 and the output 8 × 1.
+    architecture = AcceptabilityArchitecture({name: 4 for name in FIELDS}, hidden=8, layers=2, dropout=0.0)
+    net = AcceptabilityClassifier(tiny_vocab(), architecture).net
+    per_token = 2 * (4 * 8 * (24 + 8) + 4 * 8 * (16 + 8))
+    assert net.multiply_adds([3, 5]) == per_token * 8 + (32 * 8 + 8) * 2
+    assert net.multiply_adds([]) == 0
+
+
 def test_unacceptability_is_zero_up_to_the_reference_and_one_at_certainty():
     classifier = AcceptabilityClassifier(tiny_vocab(), ARCHITECTURE, reference=0.2)
     assert classifier.unacceptability([]) == 0.0
