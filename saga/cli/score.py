@@ -63,7 +63,7 @@ BiLSTM acceptability classifier behind the formula's unacceptability term (a sen
 --token-loss-weight, a label on each token at the corruption) and writes it as one safetensors file.
 The parsed examples are kept in --work-dir per pipeline, sources, example code and rounds. Same data + settings +
 seed should give the same weights on CPU (about 25 minutes on 2 cores; add -v for each epoch's dev AUROC); one
-earlier full run did not (see the README), so compare the sha256.
+earlier full run did not (see builders/scoring/README.md), so compare the sha256.
 """
 
 TRAIN_LM_EXAMPLES = """examples:
