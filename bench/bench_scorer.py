@@ -20,13 +20,14 @@ The row with κ = 0 skips the acceptability classifier (`ScoreFormula.acceptabil
 what the rules and the n-gram term cost and what the classifier adds.
 
 A second table says where one process's time goes, in CPU seconds per 1,000 sentences: the parse the scorer runs
-(the row above); the rules with the n-gram term and the acceptability classifier, each timed alone on the same
-parsed docs; the rest of the one-process row (the sentence starts, building the results); and what the speed goal
-leaves for all the scorer adds (bare / 0.90 minus that parse). Beside them stands a floor under the classifier's
-time: its forward passes' multiply-adds (`AcceptabilityNet.multiply_adds`) over the fastest rate at which this
-machine multiplies a batch's tokens by one of the network's weight matrices on one thread (torch's `mm`). The
-forward pass is compute-bound, so no float32 implementation of the same network runs faster than about that floor
-here.
+(the row above), then, each timed alone on the same docs (`time_parts`), the components it skips, its sentence
+starts and its scoring component, with the rules and n-gram term and the acceptability classifier inside it; and
+what the speed goal leaves for everything the scorer adds, (parse + skipped components) / 0.90 − parse. Parts timed
+alone do not drift with the machine from one row to the next. Beside them stands a floor under the classifier's
+time (`classifier_floor`): its forward passes' multiply-adds (`AcceptabilityNet.multiply_adds`) over the fastest
+rate at which this machine multiplies a batch's tokens by one of the network's weight matrices on one thread
+(torch's `mm`). The forward pass is compute-bound, so no float32 implementation of the same network runs much
+faster than that floor here.
 
 Goals (issue 3): scorer / bare `nlp.pipe` ≥ 0.90, two processes / one ≥ 1.7×, cached / cold ≥ 50×.
 """
