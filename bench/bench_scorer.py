@@ -132,7 +132,12 @@ def time_parts(scorer: GrammarScorer, texts: list[str], batch_size: int, repeat:
     skipped = [nlp.get_pipe(name) for name in nlp.disabled]  # what `unread_components` named
     batches = [docs[start : start + batch_size] for start in range(0, len(docs), batch_size)]
     worded = [[a.worded if a else [] for a in map(component.analyse, batch)] for batch in batches]
-    lengths = [len(row) for doc in docs for row in component.classifier_rows(doc)]
+    lengths = [
+        len(row)
+        for batch, sentences in zip(batches, worded, strict=True)
+        for doc, sents in zip(batch, sentences, strict=True)
+        for row in component.classifier_rows(doc, sents)
+    ]
     floor, gflops = classifier_floor(
         component.acceptability.net, lengths, max(1, round(sum(lengths) * batch_size / len(texts))), repeat
     )
