@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.saga-installed
 DATA   ?= ../shared/data
 
-.PHONY: setup demo test lint bench nlp-model genders acceptability-model tiny-model nlp-eval scorer-eval clean
+.PHONY: setup demo test lint bench nlp-model genders capitals acceptability-model tiny-model nlp-eval scorer-eval clean
 
 # torch first and pinned: the CPU wheel is 2.13.0; an unpinned `torch` would pull GBs of CUDA packages.
 $(BIN)/python:
@@ -44,6 +44,10 @@ nlp-model: setup
 genders: setup
 	$(BIN)/saga scorer build-genders --data $(DATA)
 
+# Recount which words edited Bokmål capitalises inside a sentence (seconds) into assets/scorer/.
+capitals: setup
+	$(BIN)/saga scorer build-capitals --data $(DATA)
+
 # Retrain the scorer's acceptability classifier (about 25 minutes on 2 cores) into assets/scorer/.
 acceptability-model: setup
 	$(BIN)/saga scorer train-acceptability --data $(DATA) --n-process 2
@@ -55,8 +59,10 @@ tiny-model: setup
 nlp-eval: setup
 	$(BIN)/saga nlp evaluate
 
+# With ../shared/data/nocola_dev (evaluation only, never in the repository) the real learner errors are measured too.
+NOCOLA ?= $(DATA)/nocola_dev/NoCoLa_class_dev.txt
 scorer-eval: setup
-	$(BIN)/saga scorer eval
+	$(BIN)/saga scorer eval $(if $(wildcard $(NOCOLA)),--nocola $(NOCOLA))
 
 clean:
 	rm -rf build .pytest_cache .ruff_cache

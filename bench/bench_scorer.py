@@ -16,20 +16,22 @@ The scorer does not run the components whose output it never reads (`unread_comp
 table therefore also times bare `nlp.pipe` without them, and the scorer's row gives its ratio to both: to the whole
 pipeline, which the goal names, and to the parse the scorer itself runs, which shows what its own work costs.
 
-The row with κ = 0 skips the acceptability classifier (`ScoreFormula.acceptability_weight`), so the table shows
-what the rules and the n-gram term cost and what the classifier adds.
+The default scorer runs without the acceptability classifier (κ = 0, `ScoreFormula.acceptability_weight`); a row
+with the classifier switched on (κ = `TUNED_ACCEPTABILITY_WEIGHT`) shows what it would add.
 
 A second table says where one process's time goes, in CPU seconds per 1,000 sentences: the parse the scorer runs
 (the row above), then, each timed alone on the same docs (`time_parts`), the components it skips, its sentence
-starts and its scoring component, with the rules and n-gram term and the acceptability classifier inside it; and
-what the speed goal leaves for everything the scorer adds, (parse + skipped components) / 0.90 − parse. Parts timed
-alone do not drift with the machine from one row to the next. Beside them stands a floor under the classifier's
-time (`classifier_floor`): its forward passes' multiply-adds (`AcceptabilityNet.multiply_adds`) over the fastest
-rate at which this machine multiplies a batch's tokens by one of the network's weight matrices on one thread
-(torch's `mm`). The forward pass is compute-bound, so no float32 implementation of the same network runs much
-faster than that floor here.
+starts and its scoring component, with the rules and n-gram term inside it, and the classifier's input ids and
+forward passes when it is switched on; and what the speed goal leaves for everything the scorer adds, (parse +
+skipped components) / 0.90 − parse. Parts timed alone do not drift with the machine from one row to the next.
+Beside them stands a floor under the classifier's time (`classifier_floor`): its forward passes' multiply-adds
+(`AcceptabilityNet.multiply_adds`) over the fastest rate at which this machine multiplies a batch's tokens by one of
+the network's weight matrices on one thread (torch's `mm`).
 
-Goals (issue 3): scorer / bare `nlp.pipe` ≥ 0.90, two processes / one ≥ 1.7×, cached / cold ≥ 50×.
+A third table times each rule alone on the same parsed docs (CPU milliseconds per 1,000 sentences, the docs'
+shared tables built before the clock starts), the ten costliest first: where a faster scorer would start.
+
+Goals: the default scorer / bare `nlp.pipe` ≥ 0.90, two processes / one ≥ 1.7×, cached / cold ≥ 50×.
 """
 
 from __future__ import annotations
@@ -48,6 +50,8 @@ from builders import nlp as nlp_loader
 from builders.scoring import GrammarScorer, GrammarScorerConfig, ScoreCache, ScoreFormula
 from builders.scoring.acceptability import AcceptabilityNet
 from builders.scoring.component import COMPONENT_NAME
+from builders.scoring.formula import TUNED_ACCEPTABILITY_WEIGHT
+from builders.scoring.rules.annotation import tables
 from builders.scoring.scorer import unread_components
 from builders.scoring.segmentation import COMPONENT_NAME as SENTENCE_STARTS
 from builders.text.cleaning import paragraphs
@@ -57,7 +61,8 @@ from saga.threads import torch_threads
 DEFAULT_WIKI = files("assets") / "wiki_nb" / "norquad_wikipedia_nb.jsonl"
 WARM_UP_TEXTS = 50
 # The scorer with the acceptability classifier switched off: what the rules and the n-gram term cost alone.
-RULES_AND_NGRAM = ScoreFormula(acceptability_weight=0.0)
+WITH_CLASSIFIER = ScoreFormula(acceptability_weight=TUNED_ACCEPTABILITY_WEIGHT)
+RULE_ROWS = 10
 # Matrix products per timed run of the floor's rate: one product of a batch takes well under a millisecond.
 PRODUCTS_PER_RUN = 20
 
@@ -109,22 +114,26 @@ def interleaved_seconds(runs: dict[str, Callable[[], Iterable]], repeat: int) ->
     return {name: (min(walls[name]), min(cpus[name])) for name in runs}
 
 
-def time_parts(scorer: GrammarScorer, texts: list[str], batch_size: int, repeat: int) -> dict[str, float]:
+def time_parts(
+    scorer: GrammarScorer, classified: GrammarScorer, texts: list[str], batch_size: int, repeat: int
+) -> dict[str, float]:
     """CPU seconds of each part of one process's work, timed alone on the same parsed docs (fastest of `repeat`).
 
     Returns `unread` (the components the scorer skips, `unread_components`, run on the parsed docs), `starts` (the
-    sentence starts set on the tokenised docs), `component` (the scoring component on the parsed docs), and two parts
-    of it: `rules` (the rules and the n-gram term: `analyse` of every doc) and `classifier` (its input ids and forward
-    passes, a batch of docs at a time); and, from `classifier_floor`, `floor` and `gflops`. Parts timed alone do not
-    drift with the machine from one row to the next, as the throughput rows do.
+    sentence starts set on the tokenised docs), `component` (the default scoring component on the parsed docs),
+    `rules` (the rules and the n-gram term: `analyse` of every doc), `classifier` (the input ids and forward passes
+    of the classifier when switched on, a batch of docs at a time); and, from `classifier_floor`, `floor` and
+    `gflops`. Parts timed alone do not drift with the machine from one row to the next, as the throughput rows do.
 
     Args:
-        scorer (`GrammarScorer`): the scorer whose parts are timed.
+        scorer (`GrammarScorer`): the default scorer, whose parts are timed.
+        classified (`GrammarScorer`): the same scorer with the classifier switched on.
         texts (`list[str]`): the bench's texts.
         batch_size (`int`): docs per call, as in the measured rows.
         repeat (`int`): runs per part.
     """
     nlp, component = scorer.nlp, scorer.nlp.get_pipe(COMPONENT_NAME)
+    classifier = classified.nlp.get_pipe(COMPONENT_NAME)
     starts = nlp.get_pipe(SENTENCE_STARTS)
     tokenised = [nlp.make_doc(text) for text in texts]
     with nlp.select_pipes(disable=[COMPONENT_NAME]):
@@ -136,10 +145,10 @@ def time_parts(scorer: GrammarScorer, texts: list[str], batch_size: int, repeat:
         len(row)
         for batch, sentences in zip(batches, worded, strict=True)
         for doc, sents in zip(batch, sentences, strict=True)
-        for row in component.classifier_rows(doc, sents)
+        for row in classifier.classifier_rows(doc, sents)
     ]
     floor, gflops = classifier_floor(
-        component.acceptability.net, lengths, max(1, round(sum(lengths) * batch_size / len(texts))), repeat
+        classifier.acceptability.net, lengths, max(1, round(sum(lengths) * batch_size / len(texts))), repeat
     )
 
     def cpu(run: Callable[[], Iterable]) -> float:
@@ -151,11 +160,36 @@ def time_parts(scorer: GrammarScorer, texts: list[str], batch_size: int, repeat:
         "component": cpu(lambda: component.pipe(docs, batch_size=batch_size)),
         "rules": cpu(lambda: [component.analyse(doc) for doc in docs]),
         "classifier": cpu(
-            lambda: [component.sentence_acceptability(b, w) for b, w in zip(batches, worded, strict=True)]
+            lambda: [classifier.sentence_acceptability(b, w) for b, w in zip(batches, worded, strict=True)]
         ),
         "floor": floor,
         "gflops": gflops,
     }
+
+
+def time_rules(scorer: GrammarScorer, texts: list[str], batch_size: int) -> dict[str, float]:
+    """CPU seconds of each rule over the parsed texts, each doc's shared tables (`annotation.tables`) built before
+    its rules are timed, so a rule's time is its own.
+
+    Args:
+        scorer (`GrammarScorer`): the scorer whose rules are timed.
+        texts (`list[str]`): the bench's texts.
+        batch_size (`int`): docs per parse call.
+    """
+    component = scorer.nlp.get_pipe(COMPONENT_NAME)
+    with scorer.nlp.select_pipes(disable=[COMPONENT_NAME]):
+        docs = list(scorer.nlp.pipe(texts, batch_size=batch_size))
+    for doc in docs:  # warm the lexicon, speller and tables caches the rules fill on first use
+        component.analyse(doc)
+    spent = dict.fromkeys(component.rules.rules, 0.0)
+    for doc in docs:
+        tables(doc)
+        for rule_id, rule in component.rules.rules.items():
+            start = time.process_time()
+            for _ in rule(doc):
+                pass
+            spent[rule_id] += time.process_time() - start
+    return spent
 
 
 def classifier_floor(net: AcceptabilityNet, lengths: list[int], batch_tokens: int, repeat: int) -> tuple[float, float]:
@@ -199,9 +233,9 @@ def main(argv: list[str] | None = None) -> list[tuple[str, float, str, str]]:
 
     repeat = args.repeat
     skipped = unread_components(nlp)
-    rules_scorer = GrammarScorer(GrammarScorerConfig(pipeline=args.pipeline, formula=RULES_AND_NGRAM))
+    classified = GrammarScorer(GrammarScorerConfig(pipeline=args.pipeline, formula=WITH_CLASSIFIER))
     cached_scorer = GrammarScorer(GrammarScorerConfig(pipeline=args.pipeline))
-    for warmed in (rules_scorer, cached_scorer):
+    for warmed in (classified, cached_scorer):
         list(warmed.score_batch(texts[:WARM_UP_TEXTS]))
 
     def lean_run() -> list:
@@ -223,7 +257,7 @@ def main(argv: list[str] | None = None) -> list[tuple[str, float, str, str]]:
                 "lean": lean_run,
                 "naive": lambda: (nlp(text) for text in texts),
                 "one": lambda: scorer.score_batch(texts, batch_size=args.batch_size, n_process=1),
-                "rules": lambda: rules_scorer.score_batch(texts, batch_size=args.batch_size, n_process=1),
+                "classified": lambda: classified.score_batch(texts, batch_size=args.batch_size, n_process=1),
                 "two": lambda: scorer.score_batch(texts, batch_size=args.batch_size, n_process=2),
                 "cold": cold_run,
                 # Right after a cold run: its cache holds every text.
@@ -234,10 +268,11 @@ def main(argv: list[str] | None = None) -> list[tuple[str, float, str, str]]:
         for cache in caches:
             cache.close()
     scorer.close()
-    bare, lean, naive, one, rules, two, cold, warm = (
-        timed[name] for name in ("bare", "lean", "naive", "one", "rules", "two", "cold", "warm")
+    bare, lean, naive, one, with_classifier, two, cold, warm = (
+        timed[name] for name in ("bare", "lean", "naive", "one", "classified", "two", "cold", "warm")
     )
-    parts = time_parts(scorer, texts, args.batch_size, repeat)
+    parts = time_parts(scorer, classified, texts, args.batch_size, repeat)
+    rules = time_rules(scorer, texts, args.batch_size)
 
     def ratio(a: tuple[float, float], b: tuple[float, float]) -> str:
         return f"{a[0] / b[0]:.2f} (CPU {a[1] / b[1]:.2f})"
@@ -251,8 +286,18 @@ def main(argv: list[str] | None = None) -> list[tuple[str, float, str, str]]:
             "",
         ),
         ("naive nlp(text) loop", n / naive[0], f"{ratio(bare, naive)} of bare", ""),
-        ("scorer without the classifier (κ = 0), 1 process", n / rules[0], f"{ratio(bare, rules)} of bare", ""),
-        ("scorer, 1 process", n / one[0], f"{ratio(bare, one)} of bare; {ratio(lean, one)} of its parse", "≥ 0.90"),
+        (
+            "scorer (default, κ = 0), 1 process",
+            n / one[0],
+            f"{ratio(bare, one)} of bare; {ratio(lean, one)} of its parse",
+            "≥ 0.90",
+        ),
+        (
+            f"scorer with the classifier (κ = {TUNED_ACCEPTABILITY_WEIGHT:g}), 1 process",
+            n / with_classifier[0],
+            f"{ratio(bare, with_classifier)} of bare",
+            "",
+        ),
         ("scorer, 2 processes", n / two[0], f"{one[0] / two[0]:.2f}× 1 process (wall)", "≥ 1.7×"),
         ("scorer + cache, cold", n / cold[0], f"{ratio(bare, cold)} of bare", ""),
         ("scorer + cache, all cached", n / warm[0], f"{cold[0] / warm[0]:.1f}× cold (wall)", "≥ 50×"),
@@ -273,9 +318,9 @@ def main(argv: list[str] | None = None) -> list[tuple[str, float, str, str]]:
         ("parse the scorer runs (the row above)", lean[1]),
         (f"{unread}, which bare runs and the scorer does not", parts["unread"]),
         ("sentence starts", parts["starts"]),
-        ("scoring component: rules, n-gram term, classifier, results", parts["component"]),
+        ("scoring component: rules, n-gram term, results", parts["component"]),
         ("  of which the rules and the n-gram term", parts["rules"]),
-        ("  of which the acceptability classifier (input ids and forward passes)", parts["classifier"]),
+        ("the acceptability classifier when switched on (input ids and forward passes)", parts["classifier"]),
         (f"floor under the classifier: its arithmetic at {parts['gflops']:.0f} GFLOP/s on one thread", parts["floor"]),
         (
             f"what ≥ 0.90 of bare leaves for all the scorer adds: (parse + {unread}) / 0.90 − parse",
@@ -287,6 +332,12 @@ def main(argv: list[str] | None = None) -> list[tuple[str, float, str, str]]:
     print("|---|---:|")
     for name, cpu in budget:
         print(f"| {name} | {cpu * per_thousand:.2f} |")
+    print(f"\nthe {RULE_ROWS} costliest rules (CPU milliseconds per 1,000 sentences, each timed alone)\n")
+    print("| rule | ms |")
+    print("|---|---:|")
+    for rule_id, cpu in sorted(rules.items(), key=lambda item: -item[1])[:RULE_ROWS]:
+        print(f"| {rule_id} | {cpu * per_thousand * 1000:.1f} |")
+    print(f"| all {len(rules)} rules | {sum(rules.values()) * per_thousand * 1000:.1f} |")
     return rows
 
 

@@ -12,9 +12,15 @@ Strategies:
 - `all`: every pair that passes both thresholds, largest delta first, capped at `max_pairs` per prompt so prompts
   with many completions do not dominate. More pairs from the same generation budget, correlated within a prompt.
 
+Length: the grammar score is no length measure, but short answers break fewer rules, so "best vs worst" tends to
+prefer the shorter text, and DPO then learns to write less. `max_length_ratio` keeps only pairs whose longer text
+has at most that many times the words of the shorter (1.5: a 20-word answer pairs with 14 to 30 words), so the
+pair differs in grammar rather than in length; `length_ratio` reports chosen/rejected word counts either way.
+
 A prompt without a pair gets the first reason that applies, in this order: `no_candidates` (fewer than two
 scorable completions), `identical` (fewer than two distinct texts), `chosen_too_low` (no completion reaches
-`min_chosen`), `delta_too_small` (none is `min_delta` above another).
+`min_chosen`), `delta_too_small` (none is `min_delta` above another), `length_mismatch` (every pair that passes the
+score thresholds is further apart in length than `max_length_ratio`).
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 STRATEGIES = ("best_worst", "all")
-NO_PAIR_REASONS = ("no_candidates", "identical", "chosen_too_low", "delta_too_small")
+NO_PAIR_REASONS = ("no_candidates", "identical", "chosen_too_low", "delta_too_small", "length_mismatch")
 
 
 @dataclass(frozen=True)
@@ -41,6 +47,11 @@ class Candidate:
     temperature: float
     sample_idx: int
 
+    @property
+    def words(self) -> int:
+        """Its length in words (whitespace-separated)."""
+        return len(self.text.split())
+
     def rank(self) -> tuple[float, float, int]:
         """Sort key: best score first; ties go to the lower temperature, then the lower sample index."""
         return (-self.score, self.temperature, self.sample_idx)
@@ -56,6 +67,15 @@ class Pair:
     @property
     def delta(self) -> float:
         return self.chosen.score - self.rejected.score
+
+    @property
+    def length_ratio(self) -> float:
+        """Chosen words / rejected words (below 1: the chosen text is shorter)."""
+        return max(1, self.chosen.words) / max(1, self.rejected.words)
+
+    def within_length_ratio(self, max_ratio: float | None) -> bool:
+        """True when the longer text has at most `max_ratio` times the words of the shorter (always without one)."""
+        return max_ratio is None or max(self.length_ratio, 1 / self.length_ratio) <= max_ratio
 
 
 @dataclass
@@ -87,6 +107,7 @@ def pair_prompt(
     min_delta: float = 0.25,
     min_chosen: float = 0.2,
     max_pairs: int = 8,
+    max_length_ratio: float | None = None,
 ) -> PromptPairs:
     """Pair the scored completions of one prompt.
 
@@ -96,6 +117,8 @@ def pair_prompt(
         min_delta (`float`, defaults to 0.25): the least score margin of a pair.
         min_chosen (`float`, defaults to 0.2): the least score of a chosen completion.
         max_pairs (`int`, defaults to 8): the cap per prompt of the `all` strategy.
+        max_length_ratio (`float`, *optional*): keep only pairs whose longer text has at most this many times the
+            words of the shorter; `best_worst` then takes the passing pair with the largest delta.
 
     Example:
         ```python
@@ -115,7 +138,7 @@ def pair_prompt(
         return PromptPairs(reason="identical")
     if ranked[0].score < min_chosen:
         return PromptPairs(reason="chosen_too_low")
-    if strategy == "best_worst":
+    if strategy == "best_worst" and max_length_ratio is None:
         pair = Pair(ranked[0], ranked[-1])
         return PromptPairs([pair]) if pair.delta >= min_delta else PromptPairs(reason="delta_too_small")
     passing = [
@@ -127,5 +150,10 @@ def pair_prompt(
     ]
     if not passing:
         return PromptPairs(reason="delta_too_small")
+    passing = [pair for pair in passing if pair.within_length_ratio(max_length_ratio)]
+    if not passing:
+        return PromptPairs(reason="length_mismatch")
     passing.sort(key=lambda p: (-p.delta, p.chosen.rank(), p.rejected.rank()))
-    return PromptPairs(passing[:max_pairs], over_cap=max(0, len(passing) - max_pairs))
+    cap = 1 if strategy == "best_worst" else max_pairs
+    over_cap = max(0, len(passing) - cap) if strategy == "all" else 0
+    return PromptPairs(passing[:cap], over_cap=over_cap)

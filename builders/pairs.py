@@ -35,6 +35,8 @@ class PairsConfig(datasets.BuilderConfig):
         strategy (`str`, defaults to `"best_worst"`): `"best_worst"` (one pair per prompt) or `"all"` (every
             passing pair, largest delta first); see `builders.pairing`.
         max_pairs_per_prompt (`int`, defaults to 8): the cap of the `all` strategy.
+        max_length_ratio (`float`, *optional*): keep only pairs whose longer completion has at most this many times
+            the words of the shorter (≥ 1), so chosen and rejected differ in grammar rather than in length.
     """
 
     input_dir: str = field(default="build/datasets/scored_completions", metadata={"fingerprint": False})
@@ -42,6 +44,7 @@ class PairsConfig(datasets.BuilderConfig):
     min_chosen: float = 0.2
     strategy: str = "best_worst"
     max_pairs_per_prompt: int = 8
+    max_length_ratio: float | None = None
 
     def __post_init__(self):
         super().__post_init__()
@@ -53,6 +56,8 @@ class PairsConfig(datasets.BuilderConfig):
             raise ValueError(f"strategy must be one of {STRATEGIES}, got {self.strategy!r}")
         if self.max_pairs_per_prompt < 1:
             raise ValueError(f"max_pairs_per_prompt must be >= 1, got {self.max_pairs_per_prompt}")
+        if self.max_length_ratio is not None and self.max_length_ratio < 1.0:
+            raise ValueError(f"max_length_ratio must be >= 1 (or None), got {self.max_length_ratio}")
 
     def pairs_per_prompt(self) -> int:
         """The most pairs one prompt can have under this config."""
@@ -62,7 +67,7 @@ class PairsConfig(datasets.BuilderConfig):
 class Pairs(datasets.GeneratorBasedBuilder):
     """Grammar-delta DPO preference pairs in TRL's conversational format."""
 
-    VERSION = datasets.Version("1.0.0")
+    VERSION = datasets.Version("1.1.0")
     BUILDER_CONFIG_CLASS = PairsConfig
     BUILDER_CONFIGS = [PairsConfig(name="default", description="DPO pairs by grammar-score delta")]
     DEFAULT_CONFIG_NAME = "default"
@@ -79,6 +84,7 @@ class Pairs(datasets.GeneratorBasedBuilder):
                     "chosen_score": datasets.Value("float64"),
                     "rejected_score": datasets.Value("float64"),
                     "delta": datasets.Value("float64"),
+                    "length_ratio": datasets.Value("float64"),
                     "chosen_temperature": datasets.Value("float64"),
                     "rejected_temperature": datasets.Value("float64"),
                     "chosen_sample_idx": datasets.Value("int32"),
@@ -113,7 +119,12 @@ class Pairs(datasets.GeneratorBasedBuilder):
         kept = over_cap = index = 0
         for prompt_id, prompt_candidates in candidates.items():
             result = pair_prompt(
-                prompt_candidates, cfg.strategy, cfg.min_delta, cfg.min_chosen, cfg.max_pairs_per_prompt
+                prompt_candidates,
+                cfg.strategy,
+                cfg.min_delta,
+                cfg.min_chosen,
+                cfg.max_pairs_per_prompt,
+                cfg.max_length_ratio,
             )
             if result.reason is not None:
                 reasons[result.reason] += 1
@@ -137,6 +148,7 @@ class Pairs(datasets.GeneratorBasedBuilder):
             "chosen_score": pair.chosen.score,
             "rejected_score": pair.rejected.score,
             "delta": pair.delta,
+            "length_ratio": pair.length_ratio,
             "chosen_temperature": pair.chosen.temperature,
             "rejected_temperature": pair.rejected.temperature,
             "chosen_sample_idx": pair.chosen.sample_idx,

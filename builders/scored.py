@@ -35,7 +35,7 @@ class ScoredConfig(datasets.BuilderConfig):
     Args:
         input_dir (`str`, defaults to `"build/datasets/sentences"`): the `sentences` dataset folder.
         pipeline (`str`, defaults to `"nb_saga_sm"`): the spaCy pipeline the scorer parses with.
-        rules (`str`, defaults to `"saga.rules.v1"`): the registered rule set.
+        rules (`str`, defaults to `"saga.rules.v2"`): the registered rule set.
         batch_size (`int`, defaults to 64): `nlp.pipe` batch size, and how often the score cache is committed.
         n_process (`int`, defaults to 1): `nlp.pipe` worker processes.
         score_cache (`str`, *optional*): the SQLite score cache (default: `.cache/scores.sqlite` beside the input).
@@ -46,7 +46,7 @@ class ScoredConfig(datasets.BuilderConfig):
 
     input_dir: str = field(default="build/datasets/sentences", metadata={"fingerprint": False})
     pipeline: str = "nb_saga_sm"
-    rules: str = "saga.rules.v1"
+    rules: str = "saga.rules.v2"
     batch_size: int = field(default=64, metadata={"fingerprint": False})
     n_process: int = field(default=1, metadata={"fingerprint": False})
     score_cache: str | None = field(default=None, metadata={"fingerprint": False})

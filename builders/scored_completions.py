@@ -1,6 +1,7 @@
 """`scored_completions`: every completion of a `completions` dataset with its grammar score, as the reward.
 
-The same `GrammarScorer` as the `scored` corpus, through the same persistent cache (by default
+Each completion is scored against its prompt (the last user message), so copying or restating the prompt costs
+score. The same `GrammarScorer` as the `scored` corpus, through the same persistent cache (by default
 `.cache/scores.sqlite` beside the input, shared with the corpus builders), so a killed build resumes without
 re-parsing and a completion identical to a scored text is not parsed again. No completion is dropped here: one the
 scorer cannot parse (empty, too long) keeps the scorer's defined result, score -1 with `reject_reason` set, and the
@@ -18,6 +19,7 @@ from tqdm.auto import tqdm
 
 from builders.completions import FEATURES as COMPLETION_FEATURES
 from builders.dataset_inputs import read_split_files
+from builders.features import prompt_text
 from builders.funnel import Funnel
 from builders.scored import VIOLATION, ScoredConfig
 
@@ -40,7 +42,7 @@ class ScoredCompletionsConfig(ScoredConfig):
     Args:
         input_dir (`str`, defaults to `"build/datasets/completions"`): the `completions` dataset folder.
         pipeline (`str`, defaults to `"nb_saga_sm"`): the spaCy pipeline the scorer parses with.
-        rules (`str`, defaults to `"saga.rules.v1"`): the registered rule set.
+        rules (`str`, defaults to `"saga.rules.v2"`): the registered rule set.
         batch_size (`int`, defaults to 64): `nlp.pipe` batch size, and how often the score cache is committed.
         n_process (`int`, defaults to 1): `nlp.pipe` worker processes.
         score_cache (`str`, *optional*): the SQLite score cache (default: `.cache/scores.sqlite` beside the input,
@@ -72,7 +74,10 @@ class ScoredCompletions(datasets.GeneratorBasedBuilder):
     def _generate_examples(self, rows):
         scorer = self.config.scorer()
         texts = rows["completion"].to_list()
-        results = scorer.score_batch(texts, batch_size=self.config.batch_size, n_process=self.config.n_process)
+        prompts = [prompt_text(messages) for messages in rows["prompt"].to_list()]
+        results = scorer.score_batch(
+            texts, batch_size=self.config.batch_size, n_process=self.config.n_process, prompts=prompts
+        )
         progress = tqdm(
             zip(rows.drop("split").iter_rows(named=True), results, strict=True), total=len(texts), desc="scoring"
         )

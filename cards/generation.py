@@ -57,7 +57,8 @@ def completions_section(path: Path) -> tuple[str, list[dict]]:
 
 
 def pairs_section(path: Path) -> tuple[str, list[dict]]:
-    """The `pairs` card section: the statistics table per split and overall, and score and delta histograms.
+    """The `pairs` card section: the statistics table per split and overall (the seed card's columns, then how
+    spread the rejected scores are and how chosen and rejected compare in length), and score and delta histograms.
 
     Args:
         path (`Path`): the dataset folder.
@@ -65,15 +66,23 @@ def pairs_section(path: Path) -> tuple[str, list[dict]]:
     frame = read_split_files(path)
     lines = [
         "## Preference pairs\n",
-        "| split | pairs | prompts | mean chosen | mean rejected | mean delta |",
-        "|---|---|---|---|---|---|",
+        "| split | pairs | prompts | mean chosen | mean rejected | mean delta | rejected sd | rejected range |"
+        " mean length ratio | chosen shorter |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     parts = [(split, frame.filter(pl.col("split") == split)) for split in frame["split"].unique(maintain_order=True)]
     for name, part in [*parts, ("all", frame)]:
+        rejected = part["rejected_score"]
         lines.append(
             f"| {name} | {part.height} | {part['prompt_id'].n_unique()} | {part['chosen_score'].mean():.3f} | "
-            f"{part['rejected_score'].mean():.3f} | {part['delta'].mean():.3f} |"
+            f"{rejected.mean():.3f} | {part['delta'].mean():.3f} | {rejected.std() or 0.0:.3f} | "
+            f"{rejected.min():.3f} to {rejected.max():.3f} | {part['length_ratio'].mean():.2f} | "
+            f"{(part['length_ratio'] < 1).mean():.0%} |"
         )
+    lines.append(
+        "\nLength ratio: chosen words / rejected words; chosen shorter: the share of pairs whose chosen completion is "
+        "the shorter one. A reward that favours short texts shows as a ratio well below 1 (see `max_length_ratio`)."
+    )
     plots_dir = path / "saga" / "plots"
     plots = [
         histogram_plot(frame["chosen_score"].to_list(), plots_dir / "chosen.png", path, "Chosen scores", "score"),

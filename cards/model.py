@@ -204,6 +204,9 @@ def _evaluation(folder: Path) -> dict | None:
             "mattr": f"{row['mattr']:.3f}",
             "distinct_2": f"{row['distinct_2']:.3f}",
             "mean_words": f"{row['mean_words']:.1f}",
+            "length_vs_base": f"{row.get('length_vs_base', 1.0):.2f}",
+            "prompt_copy_rate": f"{row.get('prompt_copy_rate', 0.0):.1%}",
+            "unknown_word_rate": f"{row.get('unknown_word_rate', 0.0):.1%}",
             "perplexity": f"{row['perplexity']:.1f}",
         }
         for row in report["rows"]

@@ -3,8 +3,10 @@
 Every model completes the same held-out prompts with the same seeded sampling (so rows differ only by the model);
 the grammar scorer rates each completion. Reported per model: parse-success rate and mean grammar score (what
 alignment should raise), lexical diversity (mean MATTR per completion and distinct-2 over all completions: a
-policy that games the scorer by repeating one safe sentence loses both), mean length in words, and perplexity on
-held-out Wikipedia sentences (the fluency that KL-SFT keeps and DPO must not destroy).
+policy that games the scorer by repeating one safe sentence loses both), mean length in words and relative to the
+base model, the share of completions that copy or restate their prompt and the share with a misspelt, unknown or
+invented word (monitors of gaming: each completion is scored against its prompt), and perplexity on held-out
+Wikipedia sentences (the fluency that KL-SFT keeps and DPO must not destroy).
 
 `write_adapter_evaluation` puts the table beside an adapter (`eval.json`) and into its card.
 """
@@ -22,6 +24,7 @@ from pathlib import Path
 import torch
 
 from builders.dataset_inputs import input_fingerprint, read_split_files
+from builders.features import prompt_text
 from builders.generation.backend import load_backend
 from builders.generation.models import resolve_adapter
 from builders.generation.transformers_backend import TransformersBackend
@@ -36,6 +39,8 @@ logger = logging.getLogger(__name__)
 EVAL_FILE = "eval.json"
 KIND_LABELS = {"sft": "KL-SFT", "dpo": "DPO"}
 _WORD = re.compile(r"\w+")
+PROMPT_COPY_RULES = frozenset({"prompt_copy", "task_restatement"})
+UNKNOWN_WORD_RULES = frozenset({"misspelling", "unknown_word", "invented_words"})
 
 
 @dataclass(frozen=True)
@@ -117,14 +122,19 @@ def perplexity(model, tokenizer, texts: list[str], batch_size: int = 16) -> floa
     return math.exp(total_nll / total_tokens)
 
 
-def completion_metrics(texts: list[str], scorer: GrammarScorer) -> dict:
-    """Grammar and diversity metrics of a model's completions.
+def completion_metrics(texts: list[str], scorer: GrammarScorer, prompts: list[str | None] | None = None) -> dict:
+    """Grammar and diversity metrics of a model's completions, and monitors of reward gaming.
+
+    The monitors: `prompt_copy_rate`, the share of completions that copy or restate their prompt (a policy
+    parroting the prompt scores well on grammar alone); `unknown_word_rate`, the share with a misspelt, unknown or
+    invented word.
 
     Args:
         texts (`list[str]`): every completion of every prompt.
         scorer (`GrammarScorer`): the grammar scorer.
+        prompts (`list[str | None]`, *optional*): the prompt each completion answers, scored against.
     """
-    results = list(scorer.score_batch(texts))
+    results = list(scorer.score_batch(texts, prompts=prompts))
     return {
         "completions": len(results),
         "parse_success": statistics.fmean(r.parse_success for r in results),
@@ -132,7 +142,13 @@ def completion_metrics(texts: list[str], scorer: GrammarScorer) -> dict:
         "mattr": statistics.fmean(r.mattr for r in results),
         "distinct_2": distinct_n(texts, 2),
         "mean_words": statistics.fmean(r.n_words for r in results),
+        "prompt_copy_rate": _share_with(results, PROMPT_COPY_RULES),
+        "unknown_word_rate": _share_with(results, UNKNOWN_WORD_RULES),
     }
+
+
+def _share_with(results: list, rules: frozenset[str]) -> float:
+    return statistics.fmean(any(v.rule_id in rules for v in r.violations) for r in results)
 
 
 def evaluate_models(
@@ -164,6 +180,7 @@ def evaluate_models(
         model = resolve_model(entry.model)
         adapter = resolve_adapter(str(entry.adapter)) if entry.adapter else None
         completions, ppl = _generate_and_perplexity(model, adapter, prompts, texts, config)
+        asked = [prompt_text(prompt) for prompt, group in zip(prompts, completions, strict=True) for _ in group]
         rows.append(
             {
                 "model": entry.label,
@@ -171,11 +188,13 @@ def evaluate_models(
                 "revision": model.revision,
                 "adapter": str(entry.adapter) if entry.adapter else None,
                 "adapter_revision": adapter.revision if adapter else None,
-                **completion_metrics([text for group in completions for text in group], scorer),
+                **completion_metrics([text for group in completions for text in group], scorer, asked),
                 "perplexity": ppl,
                 "examples": [group[0] for group in completions[:3]],
             }
         )
+    for row in rows:  # the first row is the base model: a policy that games by writing less shows here
+        row["length_vs_base"] = row["mean_words"] / rows[0]["mean_words"] if rows[0]["mean_words"] else 0.0
     return {
         "settings": asdict(config),
         "prompts": {"ref": str(prompts_dir), "fingerprint": input_fingerprint(prompts_dir), "rows": len(prompts)},
@@ -235,12 +254,15 @@ def write_adapter_evaluation(report: dict, adapter: Path) -> Path:
 def format_table(rows: list[dict]) -> str:
     """The evaluation rows as a Markdown table (what `saga eval` prints and the cards show)."""
     lines = [
-        "| model | completions | parse success | mean grammar score | MATTR | distinct-2 | mean words | perplexity |",
-        "|---|---|---|---|---|---|---|---|",
+        "| model | completions | parse success | mean grammar score | MATTR | distinct-2 | mean words "
+        "| length vs base | prompt copies | with unknown words | perplexity |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for row in rows:
         lines.append(
             f"| {row['model']} | {row['completions']} | {row['parse_success']:.1%} | {row['mean_score']:.3f} | "
-            f"{row['mattr']:.3f} | {row['distinct_2']:.3f} | {row['mean_words']:.1f} | {row['perplexity']:.1f} |"
+            f"{row['mattr']:.3f} | {row['distinct_2']:.3f} | {row['mean_words']:.1f} | "
+            f"{row.get('length_vs_base', 1.0):.2f} | {row.get('prompt_copy_rate', 0.0):.1%} | "
+            f"{row.get('unknown_word_rate', 0.0):.1%} | {row['perplexity']:.1f} |"
         )
     return "\n".join(lines)

@@ -6,6 +6,7 @@ span rows (splits disjoint by article) are expressed on a derived frame, compute
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -171,7 +172,8 @@ def build_scored_completions_suite(version: str, config: dict, frame: pl.DataFra
 
 
 def build_pairs_suite(version: str, config: dict, frame: pl.DataFrame, context: dict) -> SuiteSpec:
-    """Thresholds on every row, chosen ≠ rejected, consistent deltas, no duplicate pairs, prompts in one split.
+    """Thresholds on every row, chosen ≠ rejected, consistent deltas, no duplicate pairs, prompts in one split,
+    chosen and rejected lengths within `max_length_ratio` of each other when the config sets one.
 
     The cap on pairs per prompt is 1 for `best_worst` and `max_pairs_per_prompt` for `all`.
     """
@@ -186,10 +188,14 @@ def build_pairs_suite(version: str, config: dict, frame: pl.DataFrame, context: 
         delta_consistent=(pl.col("chosen_score") - pl.col("rejected_score") - pl.col("delta")).abs() < 1e-9,
         pairs_per_prompt=pl.len().over("prompt_id"),
         prompt_splits=pl.col("split").n_unique().over("prompt_id"),
+        length_spread=pl.max_horizontal(pl.col("length_ratio"), 1 / pl.col("length_ratio")),
     ).with_columns(distinct_texts=pl.col("chosen_text") != pl.col("rejected_text"))
     suite = gx.ExpectationSuite(name=f"pairs-{version}")
     for expectation in [
-        *_columns("prompt", "chosen", "rejected", "chosen_score", "rejected_score", "delta", "prompt_id"),
+        *_columns(
+            "prompt", "chosen", "rejected", "chosen_score", "rejected_score", "delta", "prompt_id", "length_ratio"
+        ),
+        gxe.ExpectColumnValuesToBeBetween(column="length_spread", min_value=1.0, max_value=_param("max_length_ratio")),
         gxe.ExpectColumnValuesToBeBetween(column="delta", min_value=_param("min_delta"), max_value=2.0),
         gxe.ExpectColumnValuesToBeBetween(column="chosen_score", min_value=_param("min_chosen"), max_value=1.0),
         gxe.ExpectColumnValuesToBeBetween(column="rejected_score", min_value=-1.0, max_value=1.0),
@@ -206,8 +212,14 @@ def build_pairs_suite(version: str, config: dict, frame: pl.DataFrame, context: 
         gxe.ExpectTableRowCountToBeBetween(min_value=1),
     ]:
         suite.add_expectation(expectation)
-    max_pairs = PairsConfig(name="default", **config).pairs_per_prompt()
-    parameters = {"min_delta": config["min_delta"], "min_chosen": config["min_chosen"], "max_pairs": max_pairs}
+    pairs_config = PairsConfig(name="default", **config)
+    parameters = {
+        "min_delta": config["min_delta"],
+        "min_chosen": config["min_chosen"],
+        "max_pairs": pairs_config.pairs_per_prompt(),
+        # No ratio configured: any finite spread passes.
+        "max_length_ratio": pairs_config.max_length_ratio or float(sys.float_info.max),
+    }
     return SuiteSpec(suite, parameters, derived)
 
 

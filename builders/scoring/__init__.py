@@ -15,13 +15,13 @@ from builders.scoring.errors import MissingAnnotationError, ScoreCacheError, Sco
 from builders.scoring.fingerprint import SCORER_VERSION, scorer_fingerprint
 from builders.scoring.formula import ScoreFormula
 from builders.scoring.results import ScoreResult
-from builders.scoring.rules import RULES_V1, RuleSet
+from builders.scoring.rules import RULES_V2, RuleSet
 from builders.scoring.scorer import GrammarScorer, GrammarScorerConfig
 from builders.scoring.violations import Violation
 
 __all__ = [
     "COMPONENT_NAME",
-    "RULES_V1",
+    "RULES_V2",
     "SCORER_VERSION",
     "GrammarScorer",
     "GrammarScorerComponent",

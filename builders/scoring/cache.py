@@ -28,13 +28,16 @@ CREATE TABLE IF NOT EXISTS scores (
 LOOKUP_CHUNK = 900
 
 
-def text_key(text: str) -> str:
-    """SHA-256 hex digest of the UTF-8 text: the cache key (the text itself is not stored).
+def text_key(text: str, prompt: str | None = None) -> str:
+    """SHA-256 hex digest of the UTF-8 text, and of the prompt it answers when there is one: the cache key (neither
+    is stored). A completion scores differently against different prompts (`builders.scoring.rules.completion`).
 
     Args:
         text (`str`): the exact text scored.
+        prompt (`str`, *optional*): the prompt it was scored against.
     """
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    payload = text if prompt is None else f"{text}\x00prompt\x00{prompt}"
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
 class ScoreCache:

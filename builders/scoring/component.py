@@ -38,7 +38,7 @@ from builders.scoring.violations import Violation
 from saga.threads import torch_threads
 
 COMPONENT_NAME = "saga_grammar_scorer"
-DEFAULT_RULES = "saga.rules.v1"
+DEFAULT_RULES = "saga.rules.v2"
 
 if not Doc.has_extension("saga_result"):
     Doc.set_extension("saga_result", default=None)
@@ -240,7 +240,7 @@ def make_grammar_scorer(
     Args:
         nlp (`Language`): the pipeline (unused; spaCy passes it to every factory).
         name (`str`): the component name in the pipeline.
-        rules (`RuleSet`): resolved from `{"@misc": "saga.rules.v1"}`.
+        rules (`RuleSet`): resolved from `{"@misc": "saga.rules.v2"}`.
         weights (`dict[str, float]`): per-rule weight overrides.
         diversity_weight (`float`): see `ScoreFormula`.
         mattr_window (`int`): see `ScoreFormula`.

@@ -1,7 +1,9 @@
-"""Reading texts to score: one text per line of a file or stdin, or one column of a Parquet file, streamed."""
+"""Reading texts to score: one text per line of a file or stdin, JSON lines with prompts, or one column of a
+Parquet file, streamed."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -56,3 +58,33 @@ def iter_parquet_column(path: str | Path, column: str) -> Iterator[object]:
         raise InputDataError(f"{path}: no column {column!r}", hint=f"columns: {', '.join(names)}")
     for batch in parquet.iter_batches(batch_size=PARQUET_BATCH_ROWS, columns=[column]):
         yield from batch.column(0).to_pylist()
+
+
+def iter_jsonl(stream: BinaryIO, name: str) -> Iterator[tuple[object, str | None]]:
+    """(text, prompt) of each line of a JSON-lines stream: an object with `text` and an optional `prompt` (the
+    prompt the text answers, a string or null).
+
+    Args:
+        stream (`BinaryIO`): an open binary stream of JSON lines.
+        name (`str`): how to name the stream in errors.
+
+    Raises:
+        `InputDataError`: naming the stream and line of a line that is not UTF-8, not a JSON object, has no
+            `text`, or has a `prompt` that is not a string.
+    """
+    for number, line in enumerate(iter_lines(stream, name), start=1):
+        try:
+            record = json.loads(line)
+        except ValueError as err:
+            raise InputDataError(f"{name}: line {number} is not JSON ({err})") from err
+        if not isinstance(record, dict) or "text" not in record:
+            raise InputDataError(
+                f"{name}: line {number} is not an object with a 'text' field",
+                hint='write {"text": ..., "prompt": ...}',
+            )
+        prompt = record.get("prompt")
+        if prompt is not None and not isinstance(prompt, str):
+            raise InputDataError(
+                f"{name}: line {number}: 'prompt' must be a string or null, got {type(prompt).__name__}"
+            )
+        yield record["text"], prompt

@@ -16,7 +16,7 @@ that Ordbank lists only inside compounds ("hoved-", "mikro-", "medie-"), read fr
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property, lru_cache
 from importlib.metadata import version
 from importlib.resources import files
@@ -96,6 +96,8 @@ class Lexicon:
         definite_nouns (`frozenset[str]`, *optional*): lower-cased definite noun forms, for `is_definite_noun`.
         adverbial_adjectives (`frozenset[str]`, *optional*): lower-cased adjective forms mostly used as adverbials
             in the treebank ("særlig", "veldig"), from the gender table.
+        names (`frozenset[str]`, *optional*): lower-cased forms Ordbank lists only with a capital ("norge",
+            "nairobi"): names, which a capital inside a sentence does not make wrong and lower case does.
 
     Example:
         ```python
@@ -114,21 +116,25 @@ class Lexicon:
         noun_genders: dict[str, str | None] | None = None,
         definite_nouns: frozenset[str] = frozenset(),
         adverbial_adjectives: frozenset[str] = frozenset(),
+        names: frozenset[str] = frozenset(),
     ):
         self.forms_by_pos = forms_by_pos
+        # One set of every open-class form: membership is asked for every word and every compound split.
+        self.open_class_forms = frozenset().union(*forms_by_pos.values())
         self.function_words = function_words
         self.adjective_lemmas = adjective_lemmas or {}
         self.noun_lemmas = noun_lemmas
         self.noun_genders = noun_genders or {}
         self.definite_nouns = definite_nouns
         self.adverbial_adjectives = adverbial_adjectives
+        self.names = names
 
     def __contains__(self, word: str) -> bool:
         return self.is_open_class(word) or word in self.function_words
 
     def is_open_class(self, word: str) -> bool:
         """True when `word` (lower-cased) is a noun, verb, adjective or adverb form."""
-        return any(word in forms for forms in self.forms_by_pos.values())
+        return word in self.open_class_forms
 
     @lru_cache(maxsize=200_000)  # noqa: B019 - one Lexicon lives per process; the cache is the point.
     def is_known(self, word: str) -> bool:
@@ -430,7 +436,15 @@ def load_lexicon() -> Lexicon:
     nouns = frozenset(form.lower() for form, lemmas in noun_forms.items() if form in lemmas)
     genders = merge_genders(definite_genders(noun_forms), treebank_genders)
     definite = definite_forms(noun_forms)
-    return Lexicon(forms, lookups.get_table("lemma_lookup"), adjectives, nouns, genders, definite, adverbials)
+    names = _names(exceptions.get(pos, {}) for pos in OPEN_CLASSES)
+    return Lexicon(forms, lookups.get_table("lemma_lookup"), adjectives, nouns, genders, definite, adverbials, names)
+
+
+def _names(tables: Iterable[dict]) -> frozenset[str]:
+    """The lower-cased forms that Ordbank lists only with a capital ("Norge", not "jan" of "Jan" and "jan")."""
+    written = [form for table in tables for form in table]
+    lower = {form for form in written if not form[:1].isupper()}
+    return frozenset(form.lower() for form in written if form[:1].isupper() and form.lower() not in lower)
 
 
 def lexicon_version() -> str:

@@ -79,10 +79,10 @@ def _ready() -> int:
     return os.getpid()
 
 
-def _score_batch(texts: list[str]) -> list[dict[str, Any]]:
-    """Score one batch in a worker: the `ScoreResult.to_dict()` of each text, in order."""
-    nlp = _worker().nlp
-    return [doc._.saga_result for doc in nlp.pipe(texts, batch_size=len(texts))]
+def _score_batch(items: list[tuple[str, str | None]]) -> list[dict[str, Any]]:
+    """Score one batch in a worker: the `ScoreResult.to_dict()` of each (text, prompt), in order."""
+    scorer = _worker()
+    return [doc._.saga_result for doc in scorer.nlp.pipe(scorer.docs(items), batch_size=len(items))]
 
 
 class ScorerPool:
@@ -126,11 +126,12 @@ class ScorerPool:
             self.close()
             raise
 
-    def score(self, texts: Sequence[str], batch_size: int = 64) -> Iterator[dict[str, Any]]:
+    def score(self, texts: Sequence[str | tuple[str, str | None]], batch_size: int = 64) -> Iterator[dict[str, Any]]:
         """Score `texts` in batches of `batch_size` spread over the workers, yielding result dicts in input order.
 
         Args:
-            texts (`Sequence[str]`): texts that pass `GrammarScorer.check_input`.
+            texts (`Sequence[str | tuple[str, str | None]]`): texts that pass `GrammarScorer.check_input`, or
+                (text, prompt) pairs.
             batch_size (`int`, *optional*, defaults to 64): texts per task (and per `nlp.pipe` batch in a worker).
 
         Raises:
@@ -141,7 +142,8 @@ class ScorerPool:
             raise RuntimeError("the scorer pool is closed")
         futures: list[Future] = []
         try:
-            futures.extend(self._executor.submit(_score_batch, batch) for batch in minibatch(texts, batch_size))
+            items = [item if isinstance(item, tuple) else (item, None) for item in texts]
+            futures.extend(self._executor.submit(_score_batch, batch) for batch in minibatch(items, batch_size))
             for future in futures:
                 yield from future.result()
         except BrokenProcessPool as err:

@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from spacy.language import Language
+from spacy.tokens import Doc
 from spacy.util import minibatch, registry
 
 from builders import nlp as nlp_loader
@@ -60,7 +61,7 @@ class GrammarScorerConfig:
 
     Args:
         pipeline (`str`, *optional*, defaults to `"nb_saga_sm"`): spaCy pipeline (bundled name, package, folder).
-        rules (`str`, *optional*, defaults to `"saga.rules.v1"`): registry name of the rule set.
+        rules (`str`, *optional*, defaults to `"saga.rules.v2"`): registry name of the rule set.
         weights (`dict[str, float]`, *optional*): per-rule weight overrides (rule id → weight ≥ 0); rules not
             named keep the rule set's default weight.
         formula (`ScoreFormula`, *optional*): the formula parameters (α = 0.2, MATTR window 50, γ = 2.0, n = 3,
@@ -199,16 +200,23 @@ class GrammarScorer:
             return "too_long"
         return None
 
-    def score(self, text: str) -> ScoreResult:
-        """Score one text (a sentence or a multi-sentence completion).
+    def score(self, text: str, prompt: str | None = None) -> ScoreResult:
+        """Score one text (a sentence or a multi-sentence completion), against the prompt it answers if given.
 
         Args:
             text (`str`): the text; other types are rejected with score -1 (see `check_input`).
+            prompt (`str`, *optional*): the prompt the text answers; copying or restating it then costs score
+                (`builders.scoring.rules.completion`).
         """
-        return next(self.score_batch([text]))
+        return next(self.score_batch([text], prompts=[prompt]))
 
     def score_batch(
-        self, texts: Iterable[object], batch_size: int = 64, n_process: int = 1, chunk_size: int = 4096
+        self,
+        texts: Iterable[object],
+        batch_size: int = 64,
+        n_process: int = 1,
+        chunk_size: int = 4096,
+        prompts: Iterable[str | None] | None = None,
     ) -> Iterator[ScoreResult]:
         """Score texts with `nlp.pipe`, yielding one result per input, in input order.
 
@@ -224,21 +232,26 @@ class GrammarScorer:
             batch_size (`int`, *optional*, defaults to 64): `nlp.pipe` batch size and cache commit interval.
             n_process (`int`, *optional*, defaults to 1): worker processes; 1 parses in this process.
             chunk_size (`int`, *optional*, defaults to 4096): texts per cache lookup.
+            prompts (`Iterable[str | None]`, *optional*): the prompt each text answers (`None` for none), in the
+                same order; without it no text is scored against a prompt.
         """
         if batch_size < 1 or n_process < 1 or chunk_size < 1:
             raise ValueError(
                 f"batch_size, n_process and chunk_size must be >= 1, got {batch_size}, {n_process}, {chunk_size}"
             )
-        for chunk in minibatch(texts, chunk_size):
+        pairs = zip(texts, prompts, strict=True) if prompts is not None else ((text, None) for text in texts)
+        for chunk in minibatch(pairs, chunk_size):
             yield from self._score_chunk(chunk, batch_size, n_process)
 
-    def _score_chunk(self, texts: list[object], batch_size: int, n_process: int) -> list[ScoreResult]:
-        results: list[ScoreResult | None] = [None] * len(texts)
+    def _score_chunk(
+        self, items: list[tuple[object, str | None]], batch_size: int, n_process: int
+    ) -> list[ScoreResult]:
+        results: list[ScoreResult | None] = [None] * len(items)
         keys: dict[int, str] = {}
-        for index, text in enumerate(texts):
+        for index, (text, prompt) in enumerate(items):
             reason = self.check_input(text)
             if reason is None:
-                keys[index] = text_key(text)
+                keys[index] = text_key(text, prompt if isinstance(prompt, str) else None)
             else:
                 results[index] = ScoreResult.rejected(reason)
         cached = self.cache.get_many(self.fingerprint, keys.values()) if self.cache is not None else {}
@@ -246,10 +259,10 @@ class GrammarScorer:
         for index, key in keys.items():
             if key in cached:
                 results[index] = cached[key]
-        logger.info("chunk of %d texts: %d cached, %d to parse", len(texts), len(keys) - len(misses), len(misses))
+        logger.info("chunk of %d texts: %d cached, %d to parse", len(items), len(keys) - len(misses), len(misses))
         if not misses:
             return results
-        parsed = self._parse([texts[i] for i in misses], batch_size, n_process)
+        parsed = self._parse([items[i] for i in misses], batch_size, n_process)
         pending: list[tuple[str, ScoreResult]] = []
         for index, data in zip(misses, parsed, strict=True):
             results[index] = ScoreResult.from_dict(data)
@@ -261,14 +274,27 @@ class GrammarScorer:
             self.cache.put_many(self.fingerprint, pending)
         return results
 
-    def _parse(self, texts: list[str], batch_size: int, n_process: int) -> Iterator[dict]:
-        """The `ScoreResult.to_dict()` of each text, in order: from this process's pipeline or from the pool."""
+    def _parse(self, items: list[tuple[str, str | None]], batch_size: int, n_process: int) -> Iterator[dict]:
+        """The `ScoreResult.to_dict()` of each (text, prompt), in order: from this process's pipeline or the pool."""
         if n_process == 1:
-            return (doc._.saga_result for doc in self.nlp.pipe(texts, batch_size=batch_size))
+            return (doc._.saga_result for doc in self.nlp.pipe(self.docs(items), batch_size=batch_size))
         if self._pool is None or self._pool.closed or self._pool.n_process != n_process:
             self.close()
             self._pool = ScorerPool(self.config, n_process)
-        return self._pool.score(texts, batch_size)
+        return self._pool.score(items, batch_size)
+
+    def docs(self, items: Iterable[tuple[str, str | None]]) -> Iterator[Doc]:
+        """Unparsed docs of (text, prompt) pairs, each carrying its prompt (`doc._.saga_prompt`) for the rules.
+
+        Args:
+            items (`Iterable[tuple[str, str | None]]`): texts that pass `check_input`, with their prompts.
+        """
+        for text, prompt in items:
+            if not isinstance(text, str):
+                raise TypeError(f"only strings are parsed, got {type(text).__name__}; check_input rejects the rest")
+            doc = self.nlp.make_doc(text)
+            doc._.saga_prompt = prompt if isinstance(prompt, str) else None
+            yield doc
 
     def close(self) -> None:
         """Stop the worker processes of `n_process > 1` calls, if any; the scorer stays usable."""

@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import sys
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
 from builders.scoring import COMPONENT_NAME, GrammarScorer, GrammarScorerConfig, ScoreCache, ScoreFormula
 from builders.scoring.acceptability import BUNDLED_CLASSIFIER
+from builders.scoring.acceptability_data import source_sentences
 from builders.scoring.acceptability_training import AcceptabilityTrainingConfig, train_acceptability
+from builders.scoring.capitals import BUNDLED_CAPITALS, count_capitals, write_capitals
 from builders.scoring.evaluation import evaluate_heldout, evaluate_inflections, format_table, rows_as_dicts
+from builders.scoring.formula import TUNED_ACCEPTABILITY_WEIGHT
 from builders.scoring.genders import count_genders, decide_genders, treebank_sentences, write_genders
-from builders.scoring.inputs import iter_lines, iter_parquet_column
+from builders.scoring.inputs import iter_jsonl, iter_lines, iter_parquet_column
 from builders.scoring.lexicon import BUNDLED_GENDERS
+from builders.scoring.nocola import evaluate_nocola, format_reports, reports_as_dicts
 from builders.scoring.sequence_model import BUNDLED_MODEL, TagNgramModel, docbin_sequences
 from saga.errors import InputDataError
 from saga.versions import file_sha256
@@ -22,15 +28,19 @@ from saga.versions import file_sha256
 SCORE_EXAMPLES = """examples:
   echo "Den store bilen står i garasjen." | saga score
   saga score sentences.txt > scores.jsonl
+  echo '{"prompt": "Skriv en kort tekst om Oslo.", "text": "Her er en kort tekst om Oslo."}' | saga score --jsonl -
   saga score --parquet build/candidates.parquet --column text --n-process 2 --cache build/scores.sqlite
   saga score - --batch-size 256 < completions.txt
 
 One JSON object per input line (or row), in input order: score in [-1, 1], parse_success, violations (rule,
 start, end token, message, weight), the formula terms, and reason (why a text was not parsed, else null).
+With --jsonl each input line is an object with "text" and an optional "prompt": a completion is then scored
+against the prompt it answers (copying or restating it costs score).
 """
 
 SCORER_EXAMPLES = """examples:
   saga scorer eval                         # AUROC / pairwise accuracy on the bundled held-out UD sentences
+  saga scorer eval --nocola ../shared/data/nocola_dev/NoCoLa_class_dev.txt   # real learner errors too
   saga scorer eval --seed 1 --json
   saga scorer eval --heldout my_sentences.conllu --n-process 2
   saga scorer eval --acceptability-weight 0  # the rules and the n-gram term alone
@@ -47,6 +57,16 @@ Counts the gender of every common noun lemma and strong singular adjective form 
 held-out test documents), and which adjective forms are mostly adverbials; the lexicon reads a noun's gender from
 Ordbank and lets these counts veto homographs.
 Same treebank → same bytes.
+"""
+
+BUILD_CAPITALS_EXAMPLES = """examples:
+  saga scorer build-capitals --data ../shared/data     # rewrites assets/scorer/capitals_v1.json
+  saga scorer build-capitals --data ../shared/data --out build/capitals.json
+
+Counts how often each word is capitalised inside a sentence, alone, and how often it is written in lower case, in
+the sentences the acceptability classifier trains on (NDT train, UD dev and trainable UD test, the CC0 news
+sentences, the bundled Wikipedia sample; never the held-out sentences). The capitalisation rules read it.
+Same sentences → same bytes.
 """
 
 TRAIN_ACCEPTABILITY_EXAMPLES = """examples:
@@ -86,6 +106,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     score.add_argument("file", nargs="?", default="-", metavar="FILE|-", help="text file, one text per line")
+    score.add_argument(
+        "--jsonl", action="store_true", help="FILE holds JSON objects with 'text' and an optional 'prompt'"
+    )
     score.add_argument("--parquet", type=Path, metavar="FILE", help="read texts from this Parquet file instead")
     score.add_argument("--column", metavar="C", help="the Parquet column holding the texts (with --parquet)")
     _add_scorer_arguments(score)
@@ -106,6 +129,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     evaluate.add_argument("--heldout", type=Path, metavar="FILE", help="CoNLL-U file (default: bundled held-out)")
+    evaluate.add_argument(
+        "--nocola",
+        type=Path,
+        metavar="FILE",
+        help="a NoCoLA class file (real learner sentences judged acceptable or not): AUROC, length-matched AUROC, "
+        "AUROC per error code, share of acceptable sentences < 0 and >= 0.65, with and without the classifier",
+    )
     evaluate.add_argument("--seed", type=int, default=0, help="corruption seed")
     evaluate.add_argument("--json", action="store_true", help="print JSON instead of a Markdown table")
     _add_scorer_arguments(evaluate)
@@ -118,23 +148,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     info.add_argument("--pipeline", default="nb_saga_sm", help="spaCy pipeline: bundled name, package or folder")
     info.set_defaults(func=run_info)
-    build_genders = sub.add_parser(
+    _add_table_command(
+        sub,
         "build-genders",
-        help="count noun and adjective genders in the Norwegian Dependency Treebank for the agreement rules",
-        epilog=BUILD_GENDERS_EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    build_genders.add_argument(
-        "--data",
-        type=Path,
-        required=True,
-        metavar="DIR",
-        help="folder with ndt_nob/ (the repository's ../shared/data)",
-    )
-    build_genders.add_argument(
-        "--out", type=Path, default=Path(str(BUNDLED_GENDERS)), metavar="FILE", help="table JSON"
-    )
-    build_genders.set_defaults(func=run_build_genders)
+        "count noun and adjective genders in the Norwegian Dependency Treebank for the agreement rules",
+        BUILD_GENDERS_EXAMPLES,
+        "folder with ndt_nob/ (the repository's ../shared/data)",
+        Path(str(BUNDLED_GENDERS)),
+    ).set_defaults(func=run_build_genders)
+    _add_table_command(
+        sub,
+        "build-capitals",
+        "count which words edited Bokmål capitalises inside a sentence, for the capitalisation rules",
+        BUILD_CAPITALS_EXAMPLES,
+        "folder with ndt_nob/, ud_nb/, news_nb/ (the repository's ../shared/data)",
+        Path(str(BUNDLED_CAPITALS)),
+    ).set_defaults(func=run_build_capitals)
     train_lm = sub.add_parser(
         "train-lm",
         help="train the tag n-gram model of the improbability term from training DocBins",
@@ -196,6 +225,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     train_acceptability.set_defaults(func=run_train_acceptability)
 
 
+def _add_table_command(
+    sub: argparse._SubParsersAction, name: str, help_text: str, epilog: str, data_help: str, out: Path
+) -> argparse.ArgumentParser:
+    """A `saga scorer build-*` command: counts a table from `--data` into `--out` (default: the bundled file)."""
+    parser = sub.add_parser(name, help=help_text, epilog=epilog, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", type=Path, required=True, metavar="DIR", help=data_help)
+    parser.add_argument("--out", type=Path, default=out, metavar="FILE", help="table JSON")
+    return parser
+
+
 def _add_scorer_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--pipeline", default="nb_saga_sm", help="spaCy pipeline: bundled name, package or folder")
     parser.add_argument("--sequence-model", metavar="FILE", help="tag n-gram model (default: the bundled one)")
@@ -234,6 +273,8 @@ def run_score(args: argparse.Namespace) -> int:
         raise InputDataError("--column only applies with --parquet FILE")
     if args.parquet is not None and args.file != "-":
         raise InputDataError(f"give either FILE ({args.file}) or --parquet ({args.parquet}), not both")
+    if args.parquet is not None and args.jsonl:
+        raise InputDataError("--jsonl reads FILE or stdin; it does not apply with --parquet")
     for path in (Path(args.file) if args.file != "-" else None, args.parquet):
         if path is not None and not path.is_file():
             raise InputDataError(f"{path}: no such file", hint="pass a text file, '-' for stdin, or --parquet FILE")
@@ -242,37 +283,73 @@ def run_score(args: argparse.Namespace) -> int:
     print(f"scorer: {scorer.fingerprint}", file=sys.stderr)
     try:
         if args.parquet is not None:
-            _write_results(scorer, iter_parquet_column(args.parquet, args.column), args)
+            _write_results(scorer, ((text, None) for text in iter_parquet_column(args.parquet, args.column)), args)
         elif args.file == "-":
-            _write_results(scorer, iter_lines(sys.stdin.buffer, "<stdin>"), args)
+            _write_results(scorer, _read(sys.stdin.buffer, "<stdin>", args.jsonl), args)
         else:
             with open(args.file, "rb") as stream:
-                _write_results(scorer, iter_lines(stream, args.file), args)
+                _write_results(scorer, _read(stream, args.file, args.jsonl), args)
     finally:
         if cache is not None:
             cache.close()
     return 0
 
 
-def _write_results(scorer: GrammarScorer, texts, args: argparse.Namespace) -> None:
-    for result in scorer.score_batch(texts, batch_size=args.batch_size, n_process=args.n_process):
+def _read(stream, name: str, jsonl: bool) -> Iterator[tuple[object, str | None]]:
+    """(text, prompt) pairs from JSON lines, or (line, None) from plain lines."""
+    return iter_jsonl(stream, name) if jsonl else ((line, None) for line in iter_lines(stream, name))
+
+
+def _write_results(
+    scorer: GrammarScorer, items: Iterator[tuple[object, str | None]], args: argparse.Namespace
+) -> None:
+    texts, prompts = _unzip(items)
+    for result in scorer.score_batch(texts, batch_size=args.batch_size, n_process=args.n_process, prompts=prompts):
         sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
 
 
+def _unzip(items: Iterator[tuple[object, str | None]]) -> tuple[Iterator[object], Iterator[str | None]]:
+    """Two streams over one stream of pairs; the scorer reads them in step, so `tee` holds at most a chunk."""
+    first, second = itertools.tee(items)
+    return (text for text, _ in first), (prompt for _, prompt in second)
+
+
 def run_eval(args: argparse.Namespace) -> int:
+    nocola = []
     with GrammarScorer(_scorer_config(args)) as scorer:
+        if args.nocola is not None:
+            nocola = _evaluate_nocola(scorer, args)
         rows = evaluate_heldout(scorer, args.heldout, args.seed, args.batch_size, args.n_process)
         inflections = evaluate_inflections(scorer, args.heldout, args.seed, args.batch_size, args.n_process)
     if args.json:
         report = {"fingerprint": scorer.fingerprint, "seed": args.seed, "rows": rows_as_dicts(rows)}
-        print(json.dumps(report | {"inflection_rows": rows_as_dicts(inflections)}))
+        report |= {"inflection_rows": rows_as_dicts(inflections)}
+        print(json.dumps(report | ({"nocola": reports_as_dicts(nocola)} if nocola else {})))
     else:
         print(f"scorer: {scorer.fingerprint}  seed: {args.seed}\n")
+        if nocola:
+            print(f"NoCoLA ({args.nocola.name}; Jentoft and Samuel, 2023): real learner sentences\n")
+            print(format_reports(nocola) + "\n")
         print("ScaLA minimal pairs (the corruption types the acceptability classifier is trained on):\n")
         print(format_table(rows))
         print("\nInflection minimal pairs (no part of the scorer is trained on them):\n")
         print(format_table(inflections) if inflections else "none: the file has no lemmas and FEATS to re-inflect")
     return 0
+
+
+def _evaluate_nocola(scorer: GrammarScorer, args: argparse.Namespace) -> list:
+    """NoCoLA reports of `scorer` and of the same scorer with the classifier switched the other way (κ = 0 when it
+    is on, the weight it was calibrated for when it is off)."""
+    formula = scorer.config.formula
+    other = 0.0 if formula.acceptability_weight else TUNED_ACCEPTABILITY_WEIGHT
+    config = replace(scorer.config, formula=replace(formula, acceptability_weight=other))
+    with GrammarScorer(config) as compared:
+        return evaluate_nocola(
+            {f"default (κ = {formula.acceptability_weight:g})": scorer, f"κ = {other:g}": compared},
+            args.nocola,
+            args.batch_size,
+            args.n_process,
+        )
 
 
 def run_info(args: argparse.Namespace) -> int:
@@ -319,6 +396,15 @@ def run_build_genders(args: argparse.Namespace) -> int:
             }
         )
     )
+    return 0
+
+
+def run_build_capitals(args: argparse.Namespace) -> int:
+    sentences, drops = source_sentences(args.data)
+    counts = count_capitals(sentence.text for sentence in sentences)
+    path = write_capitals(counts, args.out)
+    summary = {"out": str(path), "sentences": len(sentences), "dropped": drops["dropped"], "words": len(counts)}
+    print(json.dumps(summary | {"sha256": file_sha256(path)}))
     return 0
 
 

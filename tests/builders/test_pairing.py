@@ -61,3 +61,17 @@ def test_thresholds_are_inclusive_and_ties_break_by_temperature_then_sample():
 def test_unknown_strategy_is_refused():
     with pytest.raises(ValueError, match="strategy must be one of"):
         pair_prompt([c("a", 0.9), c("b", 0.1)], "random")
+
+
+def test_max_length_ratio_pairs_texts_of_similar_length():
+    long_good = Candidate("Huset er stort og gammelt og ligger ved sjøen.", 0.9, 0.7, 0)
+    short_good = Candidate("Huset er stort.", 0.8, 0.7, 1)
+    long_bad = Candidate("Huset stort gammelt og ligger sjøen ved og.", -0.6, 1.1, 0)
+    short_bad = Candidate("Huset stort.", -0.9, 1.1, 1)
+    candidates = [long_good, short_good, long_bad, short_bad]
+    [free] = pair_prompt(candidates).pairs
+    assert (free.chosen, free.rejected) == (long_good, short_bad) and free.length_ratio == 4.5
+    [bounded] = pair_prompt(candidates, max_length_ratio=1.5).pairs
+    assert (bounded.chosen, bounded.rejected) == (short_good, short_bad)  # delta 1.7 beats 1.5 of the long pair
+    assert all(p.within_length_ratio(1.5) for p in pair_prompt(candidates, "all", max_length_ratio=1.5).pairs)
+    assert pair_prompt([long_good, short_bad], max_length_ratio=2.0).reason == "length_mismatch"

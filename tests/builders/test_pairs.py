@@ -42,7 +42,7 @@ def test_pairs_are_non_empty_and_every_row_meets_the_thresholds(chain):
     rejected = pairs["rejected"].list.first().struct.field("content")
     assert (chosen != rejected).all()
     assert pairs["prompt_id"].n_unique() == pairs.height, "best_worst: one pair per prompt"
-    assert report.success and report.suite == "pairs-1.0.0"
+    assert report.success and report.suite == "pairs-1.1.0"
 
 
 def test_pairs_keep_the_prompt_split(chain):
@@ -74,7 +74,7 @@ def test_card_shows_the_pair_statistics_and_histograms(chain):
     extra, plots = card_section(root / "pairs")
     card_data, variables = dataset_card_inputs(root / "pairs", extra=extra, plots=plots)
     template = jinja2.Environment(undefined=jinja2.StrictUndefined).from_string(TEMPLATE.read_text(encoding="utf-8"))
-    assert "pairs-1.0.0`: **passed**" in template.render(card_data=card_data.to_yaml(), **variables)
+    assert "pairs-1.1.0`: **passed**" in template.render(card_data=card_data.to_yaml(), **variables)
     assert "### Completions by temperature" in (root / "scored_completions" / "README.md").read_text()
 
 

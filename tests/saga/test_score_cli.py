@@ -68,12 +68,12 @@ def test_scorer_eval_prints_the_table(tmp_path, capsys):
     code, out, _ = run(capsys, "scorer", "eval", "--heldout", str(path))
     assert code == 0 and "| corruption | pairs | AUROC | pairwise accuracy |" in out
     assert "none: the file has no lemmas and FEATS to re-inflect" in out  # the mini treebank has neither
-    code, out, _ = run(capsys, "scorer", "eval", "--heldout", str(path), "--json", "--acceptability-weight", "0")
+    code, out, _ = run(capsys, "scorer", "eval", "--heldout", str(path), "--json", "--acceptability-weight", "3")
     report = json.loads(out)
     assert [row["corruption"] for row in report["rows"]] == ["deletion", "swap", "all"]
     assert report["inflection_rows"] == []
     code, out, _ = run(capsys, "scorer", "eval", "--heldout", str(path), "--json")
-    assert json.loads(out)["fingerprint"] != report["fingerprint"]  # κ = 0 is another scorer
+    assert json.loads(out)["fingerprint"] != report["fingerprint"]  # κ = 3 (the classifier on) is another scorer
 
 
 def test_scorer_eval_rejects_a_negative_classifier_weight(capsys):
@@ -86,7 +86,7 @@ def test_scorer_info_lists_rules_and_weights(capsys):
     code, out, _ = run(capsys, "scorer", "info")
     assert code == 0 and out.startswith("fingerprint: saga-scorer-")
     assert "| missing_finite_verb | 1.5 |" in out
-    assert "unacceptability term: weight 3.0; BiLSTM acceptability classifier, reference P 0." in out
+    assert "unacceptability term: weight 0.0; BiLSTM acceptability classifier, reference P 0." in out
 
 
 def test_help_shows_examples():

@@ -99,7 +99,24 @@ def test_saga_eval_writes_eval_json_and_card(tmp_path, prompts_folder, sft_folde
         assert 0.0 <= row["parse_success"] <= 1.0 and -1.0 <= row["mean_score"] <= 1.0
         assert 0.0 <= row["mattr"] <= 1.0 and 0.0 <= row["distinct_2"] <= 1.0
         assert row["mean_words"] > 0 and 1.0 < row["perplexity"] < 8000
+        assert 0.0 <= row["prompt_copy_rate"] <= 1.0 and 0.0 <= row["unknown_word_rate"] <= 1.0
+    base, sft = report["rows"]
+    assert base["length_vs_base"] == 1.0 and sft["length_vs_base"] == sft["mean_words"] / base["mean_words"]
     assert report["rows"][1]["adapter"] == str(adapter)
     card = (adapter / "README.md").read_text()
     assert "## Evaluation" in card and "**KL-SFT** (this adapter)" in card
+    assert "| length vs base | prompt copies | with unknown words |" in card
     assert f"{report['rows'][0]['perplexity']:.1f}" in card
+
+
+def test_completion_metrics_monitor_prompt_copies_and_unknown_words():
+    from builders.scoring import GrammarScorer
+    from trainers.evaluation import completion_metrics
+
+    scorer = GrammarScorer()
+    prompt = "Skriv en kort tekst om Oslo."
+    texts = ["Skriv en kort tekst om Oslo.", "Oslo er en stor by.", "Oslo har en fin raport."]
+    metrics = completion_metrics(texts, scorer, [prompt] * 3)
+    assert metrics["prompt_copy_rate"] == pytest.approx(1 / 3)
+    assert metrics["unknown_word_rate"] == pytest.approx(1 / 3)
+    assert completion_metrics(texts, scorer)["prompt_copy_rate"] == 0.0  # no prompts: nothing to copy

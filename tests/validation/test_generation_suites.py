@@ -39,6 +39,7 @@ def pairs_frame(**changes):
             "chosen_score": [0.9, 0.5],
             "rejected_score": [0.1, -0.4],
             "delta": [0.8, 0.9],
+            "length_ratio": [1.5, 1.0],
             "split": ["train", "test"],
         }
     )
@@ -174,3 +175,10 @@ def test_scored_completions_suite():
     assert failed(scored_completions_frame(score=[1.2, -1.0]), build_scored_completions_suite, {})[1] == {
         ("expect_column_values_to_be_between", "score")
     }
+
+
+def test_pairs_suite_holds_pairs_to_their_max_length_ratio():
+    report, failures = failed(pairs_frame(), build_pairs_suite, {**PAIRS_CONFIG, "max_length_ratio": 1.2})
+    assert not report.success and failures == {("expect_column_values_to_be_between", "length_spread")}
+    report, _ = failed(pairs_frame(), build_pairs_suite, {**PAIRS_CONFIG, "max_length_ratio": 1.5})
+    assert report.success

@@ -14,6 +14,7 @@ from builders.scoring.rules.annotation import sentences, tokens
 from builders.scoring.violations import Violation
 from builders.text import language
 
+MIN_MARKERS = {"sv": 2, "en": 2}
 LANGUAGE_NAMES = {"nn": "Nynorsk", "sv": "Swedish", "da": "Danish", "en": "English"}
 
 
@@ -30,8 +31,11 @@ def non_bokmal_language(doc: Doc) -> Iterator[Violation]:
     """
     words = {t.lower_ for t in tokens(doc) if t.is_alpha}
     text = "".join(t.text_with_ws for t in tokens(doc))
-    # Cheap screen first: `detect` needs a marker word (or letter) of the language it reports.
-    if not any(words & markers for markers in language.MARKERS.values()) and not _foreign_letters(text):
+    # Cheap screen first: `detect` needs a marker word (or letter) of the language it reports. One Swedish or English
+    # marker alone is mostly a name or a title in Bokmål text ("the" in a film title, "as" of a company); text in
+    # those languages has two within a sentence or two. Nynorsk and Danish markers are words of those languages.
+    markers = (len(words & found) >= MIN_MARKERS.get(code, 1) for code, found in language.MARKERS.items())
+    if not any(markers) and not _foreign_letters(text):
         return
     [(code, confidence)] = language.detect([text])
     if code in {"nb", "und"}:

@@ -1,4 +1,5 @@
-"""Word-level rules: unknown word forms, stuttered words, pronoun case, and sentences repeated verbatim."""
+"""Word-level rules: misspellings and unknown word forms, stuttered words, pronoun case, and sentences repeated
+verbatim."""
 
 from __future__ import annotations
 
@@ -6,9 +7,8 @@ from collections.abc import Iterator
 from functools import lru_cache
 from itertools import pairwise
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
-from builders.scoring.lexicon import load_lexicon
 from builders.scoring.rules.annotation import (
     NOMINAL_SUBJECT_DEPS,
     children,
@@ -18,6 +18,7 @@ from builders.scoring.rules.annotation import (
     tokens,
     with_pos,
 )
+from builders.scoring.spelling import SpellingVerdict, load_speller
 from builders.scoring.violations import Violation
 
 # Tags and relations whose words are names or foreign material, which Ordbank does not list.
@@ -29,31 +30,57 @@ CASE_NEUTRAL_OBJECTS = {"han"}
 COMPARATIVE_MARKERS = {"enn", "som"}
 
 
+def misspelling(doc: Doc) -> Iterator[Violation]:
+    """A word one edit from a much more common Bokmål form is a likely misspelling of it ("rettning" →
+    "retning", "kansje" → "kanskje", "raport" → "rapport"), even where a split into known parts exists
+    (`builders.scoring.spelling`).
+
+    Checks the words `unknown_word` checks: names, foreign words, acronyms, mixed case and digits are skipped.
+    """
+    require_annotation(doc, "misspelling", "POS", "DEP")
+    for token, verdict in _spelling(doc):
+        if verdict.kind == "misspelling":
+            message = f"{token.text!r} is likely a misspelling of {verdict.suggestion!r}"
+            yield Violation("misspelling", token.i, token.i + 1, message)
+
+
 def unknown_word(doc: Doc) -> Iterator[Violation]:
-    """A lower-case word form that Norsk Ordbank does not know (nor as compound, genitive or abbreviation) is a
-    likely typo.
+    """A lower-case word form that is no Bokmål word (not in Norsk Ordbank, not a compound, genitive or
+    abbreviation of its forms, not a common word in the frequency list) and no misspelling of a common one.
 
     Names (proper nouns, capitalised words inside a sentence), acronyms and mixed-case words ("kWh"), foreign words
     and non-Latin script, and words with digits are not checked; a trailing hyphen ("pleistocen- og holocen...")
     is ignored.
     """
     require_annotation(doc, "unknown_word", "POS", "DEP")
+    for token, verdict in _spelling(doc):
+        if verdict.kind == "unknown":
+            yield Violation("unknown_word", token.i, token.i + 1, f"{token.text.strip('-')!r} is not a Bokmål word")
+
+
+@lru_cache(maxsize=4)
+def _spelling(doc: Doc) -> tuple[tuple[Token, SpellingVerdict], ...]:
+    """Each checked word of `doc` that the speller does not call known, with its verdict (cached for the few docs
+    being scored, so `misspelling` and `unknown_word` read one pass)."""
+    speller = load_speller()
+    found = []
     for token in tokens(doc):
         if token.pos_ in NAME_OR_FOREIGN_POS or token.is_punct or token.dep_ in NAME_OR_FOREIGN_DEPS:
             continue
         text = token.text.strip("-")
-        if not _unknown_form(text) or (text[0].isupper() and not token.is_sent_start):
+        if not _word_shaped(text) or (text[0].isupper() and not token.is_sent_start):
             continue
-        yield Violation("unknown_word", token.i, token.i + 1, f"{text!r} is not a Bokmål form in Norsk Ordbank")
+        verdict = speller.verdict(text.lower())
+        if verdict is not None:
+            found.append((token, verdict))
+    return tuple(found)
 
 
 @lru_cache(maxsize=200_000)
-def _unknown_form(text: str) -> bool:
-    """True for a word-shaped `text` (two or more letters, hyphens allowed, lower case after the first letter,
-    Latin script) that Ordbank does not know; memoised, since most words recur across texts."""
-    if len(text) < 2 or not text.replace("-", "").isalpha() or not text[1:].islower() or not _latin(text):
-        return False
-    return not load_lexicon().is_known(text)
+def _word_shaped(text: str) -> bool:
+    """True for two or more letters (hyphens allowed), lower case after the first letter, in Latin script;
+    memoised, since most words recur across texts."""
+    return len(text) >= 2 and text.replace("-", "").isalpha() and text[1:].islower() and _latin(text)
 
 
 def _latin(text: str) -> bool:

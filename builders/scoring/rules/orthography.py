@@ -1,13 +1,18 @@
-"""Surface rules: a sentence starts with a capital letter and ends with closing punctuation; quotes and brackets
-are balanced."""
+"""Surface rules: a sentence starts with a capital letter and ends with closing punctuation; words inside it are
+capitalised as edited Bokmål capitalises them; quotes and brackets are balanced."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from functools import lru_cache
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
+from builders.scoring.capitals import OPENERS, SENTENCE_ENDS, read_capitals
+from builders.scoring.lexicon import load_lexicon
 from builders.scoring.rules.annotation import sentences, tokens
+from builders.scoring.spelling import load_speller
 from builders.scoring.violations import Violation
 
 CLOSING_PUNCTUATION = {".", "!", "?", "…", "..."}
@@ -16,6 +21,21 @@ CONTINUING_PUNCTUATION = {":", ";"}
 TRAILING_CLOSERS = {"»", "”", '"', "'", ")", "]", "’"}
 BRACKET_PAIRS = {"(": ")", "[": "]", "«": "»", "{": "}"}
 STRAIGHT_QUOTES = {'"'}
+# A capitalised common word is a name when edited text capitalises it alone at least this often, and at least this
+# share of the times it writes it in lower case ("Høyre" the party, "Staten" is not: 1 of 131).
+NAME_MIN_CAPITALISED = 2
+NAME_MIN_SHARE = 0.05
+# A word edited text capitalised alone this often and never wrote in lower case is a name ("Norge", "Oslo").
+ALWAYS_CAPITALISED = 5
+# Articles and determiners open many titles and names ("fra Det demokratiske parti", "filmen En stjerne er født").
+ARTICLES = {"den", "det", "de", "en", "ei", "et"}
+DEFINITE_NAME_LOWER = 20
+# Shorter words Ordbank lists with a capital are mostly abbreviations written either way ("km", "sms").
+MIN_NAME_LETTERS = 4
+# A capital letter after a word that does not end a sentence: the screen before `capital_inside_sentence` looks.
+INNER_CAPITAL = re.compile(r"[^\s.!?:…«\"'“‘(\[•*–—-]\s+[^\W\d_a-zæøå]")
+# Least Zipf frequency of a common word a capital inside a sentence is checked on: rarer ones may be names.
+COMMON_WORD_ZIPF = 3.0
 
 
 def sentence_capitalisation(doc: Doc) -> Iterator[Violation]:
@@ -26,6 +46,88 @@ def sentence_capitalisation(doc: Doc) -> Iterator[Violation]:
             yield Violation(
                 "sentence_capitalisation", first.i, first.i + 1, f"the sentence starts in lower case: {first.text!r}"
             )
+
+
+def _after_boundary(previous: str) -> bool:
+    """True when the token before a word may end or open a sentence, quotation or list item ("1905.", ":", "«")."""
+    return previous[-1:] in SENTENCE_ENDS or previous in OPENERS or previous[:1] in OPENERS
+
+
+def capital_inside_sentence(doc: Doc) -> Iterator[Violation]:
+    """A common word inside a sentence is written in lower case: days, months, languages and nationalities too
+    ("på Mandag", "Norsk mat", "For Første gang" are wrong).
+
+    Only common words (Ordbank forms with a Zipf frequency of at least 3) standing alone are checked: a capital
+    next to another capitalised word is a multi-word name ("Norsk Hydro"), a word edited text capitalises
+    (`builders.scoring.capitals`) may be a name ("Høyre"), and so may a definite noun ("Bryggen").
+    """
+    if not INNER_CAPITAL.search(doc.text):
+        return
+    checked = _checked_common_words()
+    toks = tokens(doc)
+    for token in toks:
+        if token.is_sent_start or token.lower_ not in checked or not token.text[:1].isupper():
+            continue
+        if not token.text[1:].islower() or _after_boundary(toks[token.i - 1].text) or _next_to_capital(token, toks):
+            continue
+        message = f"{token.text!r} is written in lower case inside a sentence"
+        yield Violation("capital_inside_sentence", token.i, token.i + 1, message)
+
+
+def _next_to_capital(token: Token, toks: tuple[Token, ...]) -> bool:
+    """True when a neighbour inside the same sentence is a capitalised word: the two are one multi-word name."""
+    before = toks[token.i - 1]
+    after = toks[token.i + 1] if token.i + 1 < len(toks) else None
+    named_before = before.is_alpha and before.text[:1].isupper() and not before.is_sent_start
+    named_after = after is not None and after.is_alpha and after.text[:1].isupper() and not after.is_sent_start
+    return (named_before and not _after_boundary(toks[before.i - 1].text)) or named_after
+
+
+@lru_cache(maxsize=1)
+def _checked_common_words() -> frozenset[str]:
+    """The lower-cased words `capital_inside_sentence` flags when capitalised (built once): common Ordbank forms
+    that are no article, no name Ordbank lists with a capital, not capitalised as a name by edited text, and no
+    definite noun that edited text seldom writes in lower case."""
+    lexicon, speller, table = load_lexicon(), load_speller(), read_capitals()
+
+    def name_like(word: str) -> bool:
+        capitalised = table.capitalised(word)
+        if capitalised >= NAME_MIN_CAPITALISED and capitalised >= NAME_MIN_SHARE * table.lower_case(word):
+            return True
+        # Many names are definite nouns ("Bryggen", "Slottet"); one is checked only where edited text writes it in
+        # lower case at least DEFINITE_NAME_LOWER times ("staten").
+        return lexicon.is_definite_noun(word) and table.lower_case(word) < DEFINITE_NAME_LOWER
+
+    return frozenset(
+        word
+        for word in speller.common_forms
+        if word not in ARTICLES
+        and word not in lexicon.names
+        and speller.zipf(word) >= COMMON_WORD_ZIPF
+        and not name_like(word)
+    )
+
+
+def lowercase_name(doc: Doc) -> Iterator[Violation]:
+    """A name is written with a capital: "norge", "oslo", "jesus" are wrong. A name is a common word Ordbank lists
+    only with a capital, or one edited text (`builders.scoring.capitals`) always capitalised, at least
+    `ALWAYS_CAPITALISED` times."""
+    names = _names()
+    for token in tokens(doc):
+        if token.lower_ in names and token.text.islower():
+            word = token.text
+            yield Violation("lowercase_name", token.i, token.i + 1, f"{word!r} is a name and takes a capital letter")
+
+
+@lru_cache(maxsize=1)
+def _names() -> frozenset[str]:
+    """The lower-cased words `lowercase_name` flags in lower case (built once)."""
+    lexicon, speller, table = load_lexicon(), load_speller(), read_capitals()
+    listed = {
+        word for word in lexicon.names if len(word) >= MIN_NAME_LETTERS and speller.zipf(word) >= COMMON_WORD_ZIPF
+    }
+    counted = {word for word, (capital, _) in table.counts.items() if capital >= ALWAYS_CAPITALISED}
+    return frozenset(word for word in listed | counted if table.lower_case(word) == 0)
 
 
 def _ends_closed(words: list, closers: set[str]) -> bool:

@@ -14,7 +14,9 @@ from spacy.tokens import Doc, Token
 
 from builders.scoring.rules.annotation import (
     CORRELATIVES,
+    SUBJECT_DEPS,
     children,
+    clause_finite_verb,
     head,
     morph,
     require_annotation,
@@ -26,6 +28,9 @@ from builders.scoring.rules.annotation import (
 )
 from builders.scoring.violations import Violation
 
+# Question words that open an embedded question ("Jeg vet ikke hvorfor han kom").
+QUESTION_WORDS = {"hva", "hvem", "hvor", "hvorfor", "hvordan", "hvilken", "hvilket", "hvilke", "når"}
+EMBEDDED_CLAUSE_DEPS = {"ccomp", "advcl", "acl", "acl:relcl", "csubj", "obl", "obj", "xcomp"}
 POSTPOSITIONS = {"rundt", "over", "imellom", "igjennom", "gjennom", "siden", "før", "etter", "omkring"}
 POSTPOSED_DETERMINERS = {"selv", "sjøl", "alle", "begge", "sammen", "andre"}
 ADVERBIAL_ADJECTIVES = {"flest", "generelt", "øvrig", "internt", "tilsvarende", "selv"}
@@ -272,3 +277,26 @@ def dangling_function_word(doc: Doc) -> Iterator[Violation]:
 
 def _is_article(token: Token) -> bool:
     return token.pos_ == "DET" and "Art" in morph(token, "PronType")
+
+
+def embedded_question_order(doc: Doc) -> Iterator[Violation]:
+    """An embedded question keeps subordinate order, subject before the finite verb: "Jeg vet ikke hvorfor han er
+    sint", not "... hvorfor er han sint". A direct question ("Hvorfor er han sint?") and a question word that is
+    itself the subject ("Jeg vet hvem som kom", "hva skjedde") are not checked."""
+    require_annotation(doc, "embedded_question_order", "POS", "MORPH", "DEP")
+    toks = tokens(doc)
+    for word in toks:
+        if word.lower_ not in QUESTION_WORDS or word.i + 1 >= len(toks) or word.i == sentence_of(word).start:
+            continue
+        clause = head(word)
+        verb = toks[word.i + 1]
+        if clause.dep_ not in EMBEDDED_CLAUSE_DEPS or verb != clause_finite_verb(clause):
+            continue
+        subject = next((c for c in children(clause) if c.dep_ in SUBJECT_DEPS), None)
+        if subject is not None and subject.i > verb.i and subject != word:
+            yield Violation(
+                "embedded_question_order",
+                word.i,
+                subject.i + 1,
+                f"in the embedded question the subject {subject.text!r} comes before the verb {verb.text!r}",
+            )

@@ -4,22 +4,26 @@ import pytest
 from spacy.util import registry
 
 from builders import nlp as nlp_loader
-from builders.scoring import COMPONENT_NAME, RULES_V1, ScorerConfigError
+from builders.scoring import COMPONENT_NAME, RULES_V2, ScorerConfigError
+from builders.scoring.formula import TUNED_ACCEPTABILITY_WEIGHT
 from builders.scoring.results import ScoreResult
-from builders.scoring.rules import DEFAULT_WEIGHTS_V1, PARSE_SUCCESS_RULES, RuleSet
+from builders.scoring.rules import DEFAULT_WEIGHTS_V2, PARSE_SUCCESS_RULES, RuleSet
+
+# The classifier is off by default; these tests exercise it.
+WITH_CLASSIFIER = {"acceptability_weight": TUNED_ACCEPTABILITY_WEIGHT}
 
 
 def test_registry_resolves_the_versioned_rule_set():
-    rule_set = registry.misc.get("saga.rules.v1")()
-    assert isinstance(rule_set, RuleSet) and rule_set.name == "saga.rules.v1"
-    assert set(rule_set.rules) == set(RULES_V1) == set(DEFAULT_WEIGHTS_V1)
-    assert set(RULES_V1) >= PARSE_SUCCESS_RULES
-    assert all(rule.__doc__ for rule in RULES_V1.values()), "every rule documents what it checks"
+    rule_set = registry.misc.get("saga.rules.v2")()
+    assert isinstance(rule_set, RuleSet) and rule_set.name == "saga.rules.v2"
+    assert set(rule_set.rules) == set(RULES_V2) == set(DEFAULT_WEIGHTS_V2)
+    assert set(RULES_V2) >= PARSE_SUCCESS_RULES
+    assert all(rule.__doc__ for rule in RULES_V2.values()), "every rule documents what it checks"
 
 
 def test_rule_set_rejects_rules_without_weights():
     with pytest.raises(ValueError, match="rules without weight \\['extra'\\]"):
-        RuleSet("test", {**RULES_V1, "extra": RULES_V1["repeated_word"]}, DEFAULT_WEIGHTS_V1)
+        RuleSet("test", {**RULES_V2, "extra": RULES_V2["repeated_word"]}, DEFAULT_WEIGHTS_V2)
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +33,7 @@ def pipeline():
 
 def test_component_sets_the_result_extension_with_weight_overrides(pipeline):
     pipeline.add_pipe(COMPONENT_NAME, config={"weights": {"np_gender_agreement": 1.0}})
-    assert pipeline.get_pipe_config(COMPONENT_NAME)["rules"] == {"@misc": "saga.rules.v1"}
+    assert pipeline.get_pipe_config(COMPONENT_NAME)["rules"] == {"@misc": "saga.rules.v2"}
     doc = pipeline("Et bil står i garasjen.")
     result = ScoreResult.from_dict(doc._.saga_result)
     assert doc._.saga_score == result.score
@@ -52,7 +56,7 @@ def test_component_on_an_empty_doc_gives_the_no_words_result(pipeline):
 
 
 def test_component_pipe_scores_a_batch_like_one_doc_at_a_time(pipeline):
-    pipeline.add_pipe(COMPONENT_NAME)
+    pipeline.add_pipe(COMPONENT_NAME, config=WITH_CLASSIFIER)
     texts = ["Han bor i Oslo.", "Han i bor Oslo.", "Huset er stort. Barna leker ute.", "!"]
     batched = [doc._.saga_result for doc in pipeline.pipe(texts, batch_size=3)]
     assert batched == [pipeline(text)._.saga_result for text in texts]
@@ -63,7 +67,7 @@ def test_component_pipe_scores_a_batch_like_one_doc_at_a_time(pipeline):
 def test_component_pipe_builds_each_docs_tables_once(pipeline):
     from builders.scoring.rules import annotation
 
-    pipeline.add_pipe(COMPONENT_NAME)
+    pipeline.add_pipe(COMPONENT_NAME, config=WITH_CLASSIFIER)
     texts = [f"Vi kjøpte {n} nye hus i fjor. De var billige." for n in range(2, 14)]
     try:
         docs = list(pipeline.pipe(texts, batch_size=8))
@@ -80,7 +84,7 @@ def test_classifier_runs_on_one_torch_thread_and_restores_the_callers_setting(pi
 
     from builders.scoring.acceptability import load_classifier
 
-    pipeline.add_pipe(COMPONENT_NAME)
+    pipeline.add_pipe(COMPONENT_NAME, config=WITH_CLASSIFIER)
     component = pipeline.get_pipe(COMPONENT_NAME)
     seen = []
     predict_rows = component.acceptability.predict_rows

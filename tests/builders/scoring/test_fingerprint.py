@@ -11,24 +11,24 @@ WEIGHTS = {"missing_finite_verb": 1.5, "unknown_word": 0.3}
 
 
 def test_fingerprint_parts_and_determinism():
-    fingerprint = scorer_fingerprint("saga.rules.v1", WEIGHTS, ScoreFormula(), 100_000, "nb_saga_sm-0.1.0-abc")
-    assert fingerprint.startswith(f"saga-scorer-{SCORER_VERSION}+saga.rules.v1+")
+    fingerprint = scorer_fingerprint("saga.rules.v2", WEIGHTS, ScoreFormula(), 100_000, "nb_saga_sm-0.1.0-abc")
+    assert fingerprint.startswith(f"saga-scorer-{SCORER_VERSION}+saga.rules.v2+")
     assert fingerprint.endswith("+nb_saga_sm-0.1.0-abc")
     assert fingerprint == scorer_fingerprint(
-        "saga.rules.v1", dict(reversed(WEIGHTS.items())), ScoreFormula(), 100_000, "nb_saga_sm-0.1.0-abc"
+        "saga.rules.v2", dict(reversed(WEIGHTS.items())), ScoreFormula(), 100_000, "nb_saga_sm-0.1.0-abc"
     )
 
 
 def test_fingerprint_changes_with_weights_formula_limit_and_pipeline():
-    base = scorer_fingerprint("saga.rules.v1", WEIGHTS, ScoreFormula(), 100_000, "p1")
+    base = scorer_fingerprint("saga.rules.v2", WEIGHTS, ScoreFormula(), 100_000, "p1")
     variants = [
-        scorer_fingerprint("saga.rules.v1", {**WEIGHTS, "unknown_word": 0.2}, ScoreFormula(), 100_000, "p1"),
-        scorer_fingerprint("saga.rules.v1", WEIGHTS, ScoreFormula(diversity_weight=0.3), 100_000, "p1"),
-        scorer_fingerprint("saga.rules.v1", WEIGHTS, ScoreFormula(), 50_000, "p1"),
-        scorer_fingerprint("saga.rules.v1", WEIGHTS, ScoreFormula(), 100_000, "p2"),
-        scorer_fingerprint("saga.rules.v2", WEIGHTS, ScoreFormula(), 100_000, "p1"),
-        scorer_fingerprint("saga.rules.v1", WEIGHTS, ScoreFormula(sequence_weight=0.25), 100_000, "p1"),
-        scorer_fingerprint("saga.rules.v1", WEIGHTS, ScoreFormula(), 100_000, "p1", "0" * 64),
+        scorer_fingerprint("saga.rules.v2", {**WEIGHTS, "unknown_word": 0.2}, ScoreFormula(), 100_000, "p1"),
+        scorer_fingerprint("saga.rules.v2", WEIGHTS, ScoreFormula(diversity_weight=0.3), 100_000, "p1"),
+        scorer_fingerprint("saga.rules.v2", WEIGHTS, ScoreFormula(), 50_000, "p1"),
+        scorer_fingerprint("saga.rules.v2", WEIGHTS, ScoreFormula(), 100_000, "p2"),
+        scorer_fingerprint("saga.rules.v3", WEIGHTS, ScoreFormula(), 100_000, "p1"),
+        scorer_fingerprint("saga.rules.v2", WEIGHTS, ScoreFormula(sequence_weight=0.25), 100_000, "p1"),
+        scorer_fingerprint("saga.rules.v2", WEIGHTS, ScoreFormula(), 100_000, "p1", "0" * 64),
     ]
     assert len({base, *variants}) == 8
 
@@ -42,16 +42,16 @@ def test_scorer_fingerprint_covers_the_pipeline_and_overrides(scorer):
 
 def test_fingerprint_changes_with_the_scoring_code(tmp_path, monkeypatch):
     """A rule edit without a `SCORER_VERSION` bump must still miss the score cache."""
-    base = scorer_fingerprint("saga.rules.v1", WEIGHTS, ScoreFormula(), 100_000, "p1")
+    base = scorer_fingerprint("saga.rules.v2", WEIGHTS, ScoreFormula(), 100_000, "p1")
     for path in fingerprint_module.scoring_code_files():
         copy = tmp_path / path.relative_to(fingerprint_module.CODE_ROOT)
         copy.parent.mkdir(parents=True, exist_ok=True)
         copy.write_bytes(path.read_bytes())
     monkeypatch.setattr(fingerprint_module, "CODE_ROOT", tmp_path)
-    assert scorer_fingerprint("saga.rules.v1", WEIGHTS, ScoreFormula(), 100_000, "p1") == base
+    assert scorer_fingerprint("saga.rules.v2", WEIGHTS, ScoreFormula(), 100_000, "p1") == base
     rule = tmp_path / "scoring" / "rules" / "agreement.py"
     rule.write_bytes(rule.read_bytes() + b"# edited\n")
-    assert scorer_fingerprint("saga.rules.v1", WEIGHTS, ScoreFormula(), 100_000, "p1") != base
+    assert scorer_fingerprint("saga.rules.v2", WEIGHTS, ScoreFormula(), 100_000, "p1") != base
 
 
 def test_scoring_code_covers_every_module_a_score_runs():

@@ -1,7 +1,5 @@
 """The score formula: grammar term, diversity term, repetition penalty, the soft floor, validation."""
 
-import math
-
 import pytest
 
 from builders.scoring.formula import ScoreFormula
@@ -19,11 +17,13 @@ def test_clean_sentence_scores_one():
     assert (terms.score, terms.grammar, terms.mattr, terms.repetition) == (1.0, 1.0, 1.0, 0.0)
 
 
-def test_penalty_is_per_sentence_and_clipped():
+def test_penalty_is_per_sentence_and_not_clipped_below():
     words = ["a", "b", "c", "d", "e", "f", "g", "h"]
     assert ScoreFormula().combine(1.0, 1, words).grammar == 0.0
     assert ScoreFormula().combine(1.0, 4, words).grammar == 0.75
-    assert ScoreFormula().combine(9.0, 1, words).grammar == -1.0
+    # Nine sentences' worth of violations stay apart from two: the floor, not a clip of G, bounds the score.
+    assert ScoreFormula().combine(9.0, 1, words).grammar == -8.0
+    assert ScoreFormula().combine(9.0, 1, words).score < ScoreFormula().combine(3.0, 1, words).score
     assert ScoreFormula(soft_floor=-1.0).combine(9.0, 1, ["a"] * 30).score == -1.0
 
 
@@ -32,14 +32,16 @@ def test_soft_floor_keeps_the_order_of_bad_texts_and_stays_above_minus_one():
     formula = ScoreFormula()
     # Above the floor f = -0.5 the score is the linear sum: 0.8 * (1 - 1.5) + 0.2 = -0.2.
     assert formula.combine(1.5, 1, words).score == pytest.approx(-0.2)
-    # Below it, tanh bends the sum towards -1: G = -1 and I = 0.8 give the sum -1.0, hence f - 0.5 tanh(1).
-    assert formula.combine(2.5, 1, words, improbability=0.8).score == pytest.approx(-0.5 - 0.5 * math.tanh(1.0))
-    # Sums from -0.2 down to -2.95 (improbability costs 0.5 per unit, unacceptability 1.5): order kept, no ties.
+    # Below it the sum bends towards -1 as f - (1 + f) d / (d + 1 + f), d = f - s: G = -1 and I = 0.4 give the sum
+    # s = 0.8 * -1 + 0.2 - 0.2 = -0.8, d = 0.3, hence -0.5 - 0.5 * 0.3 / 0.8.
+    assert formula.combine(2.0, 1, words, improbability=0.4).score == pytest.approx(-0.5 - 0.5 * 0.3 / 0.8)
+    # Sums from -0.2 down to -2.95 (improbability costs 0.5 per unit, unacceptability 1.5 at κ = 3): order kept.
+    formula = ScoreFormula(acceptability_weight=3.0)
     grid = [(i, u) for i in (0.0, 0.5, 1.0) for u in (0.0, 0.5, 1.0)]
     grid.sort(key=lambda iu: 0.5 * iu[0] + 1.5 * iu[1])
     scores = [formula.combine(1.5, 1, words, improbability=i, unacceptability=u).score for i, u in grid]
     assert all(a > b for a, b in zip(scores, scores[1:], strict=False)), scores
-    assert min(scores) > -1.0 and formula.combine(9.0, 1, ["a"] * 30).score < -0.99
+    assert min(scores) > -1.0 and -0.99 < formula.combine(9.0, 1, ["a"] * 30).score < -0.95
     # Continuous at the floor: just above and just below it differ by about as much as the sums do.
     above, below = (
         formula.combine(1.5, 1, words, improbability=0.6),

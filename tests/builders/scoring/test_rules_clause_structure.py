@@ -4,7 +4,7 @@ import pytest
 import spacy
 
 from builders.scoring.errors import MissingAnnotationError
-from builders.scoring.rules import RULES_V1
+from builders.scoring.rules import RULES_V2
 from builders.scoring.rules.clause_structure import (
     double_subject,
     missing_finite_verb,
@@ -252,7 +252,7 @@ kom komme VERB {FIN_PAST} 0 root
 def test_rules_refuse_docs_without_annotation(rule_id):
     doc = spacy.blank("nb")("Huset er stort.")
     with pytest.raises(MissingAnnotationError, match=r"SAGA-R001.*" + rule_id):
-        list(RULES_V1[rule_id](doc))
+        list(RULES_V2[rule_id](doc))
 
 
 def test_nonfinite_clause_after_subordinator_or_with_own_subject(ud):

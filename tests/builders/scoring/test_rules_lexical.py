@@ -2,6 +2,7 @@
 
 from builders.scoring.rules.lexical import (
     duplicate_sentence,
+    misspelling,
     pronoun_case,
     repeated_word,
     unknown_word,
@@ -10,22 +11,45 @@ from builders.scoring.rules.lexical import (
 FIN = "Mood=Ind|Tense=Past|VerbForm=Fin"
 
 
-def test_unknown_word_flags_typos_but_not_names_compounds_or_genitives(ud):
+def test_misspellings_and_unknown_words_but_not_names_compounds_or_genitives(ud):
     text = f"""
 Regjeringskontorene regjeringskontor NOUN Definite=Def|Gender=Neut|Number=Plur 2 nsubj
 kjøpte kjøpe VERB {FIN} 0 root
 landets land NOUN Case=Gen|Definite=Def|Gender=Neut|Number=Sing 4 nmod:poss
 epelet epelet NOUN Definite=Def|Gender=Neut|Number=Sing 2 obj
-fra fra ADP _ 6 case
+og og CCONJ _ 6 cc
+xqzter xqzt NOUN Definite=Ind|Gender=Masc|Number=Plur 4 conj
+fra fra ADP _ 8 case
 Sallabanda Sallabanda PROPN _ 2 obl
 . . PUNCT _ 2 punct
 """
-    [violation] = unknown_word(ud(text))
-    assert (violation.rule_id, violation.start, violation.message) == (
-        "unknown_word",
+    doc = ud(text)
+    [typo] = misspelling(doc)
+    assert (typo.rule_id, typo.start, typo.message) == (
+        "misspelling",
         3,
-        "'epelet' is not a Bokmål form in Norsk Ordbank",
+        "'epelet' is likely a misspelling of 'eplet'",
     )
+    [unknown] = unknown_word(doc)
+    assert (unknown.rule_id, unknown.start, unknown.message) == ("unknown_word", 5, "'xqzter' is not a Bokmål word")
+
+
+def test_a_split_into_known_parts_does_not_hide_a_misspelling(ud):
+    # "raport" splits as "ra" + "port" and "kontak" as "kon" + "tak", but each is one edit from a common word.
+    text = f"""
+Han han PRON Case=Nom|Gender=Masc|Number=Sing|Person=3|PronType=Prs 2 nsubj
+skrev skrive VERB {FIN} 0 root
+en en DET Gender=Masc|Number=Sing|PronType=Art 4 det
+raport raport NOUN Definite=Ind|Gender=Masc|Number=Sing 2 obj
+uten uten ADP _ 6 case
+kontak kontak NOUN Definite=Ind|Gender=Masc|Number=Sing 2 obl
+. . PUNCT _ 2 punct
+"""
+    assert [v.message for v in misspelling(ud(text))] == [
+        "'raport' is likely a misspelling of 'rapport'",
+        "'kontak' is likely a misspelling of 'kontakt'",
+    ]
+    assert list(unknown_word(ud(text))) == []
 
 
 def test_repeated_word_but_not_det_det(ud):

@@ -1,6 +1,14 @@
 """Surface rules: capital letter, closing punctuation, balanced brackets and quotes."""
 
-from builders.scoring.rules.orthography import closing_punctuation, sentence_capitalisation, unbalanced_delimiters
+import pytest
+
+from builders.scoring.rules.orthography import (
+    capital_inside_sentence,
+    closing_punctuation,
+    lowercase_name,
+    sentence_capitalisation,
+    unbalanced_delimiters,
+)
 
 FIN = "Mood=Ind|Tense=Past|VerbForm=Fin"
 
@@ -41,3 +49,37 @@ kom komme VERB {FIN} 0 root
     assert [v.message for v in unbalanced_delimiters(ud(text))] == ["'«' is never closed"]
     closed = text.replace(". . PUNCT _ 3 punct", ". . PUNCT _ 3 punct\n» » PUNCT _ 3 punct")
     assert list(unbalanced_delimiters(ud(closed))) == []
+
+
+@pytest.mark.parametrize(
+    ("wrong", "right"),
+    [
+        ("Vi reiser på Mandag.", "Vi reiser på mandag."),
+        ("Jeg liker Norsk mat.", "Jeg liker norsk mat."),
+        ("For Første gang så jeg havet.", "For første gang så jeg havet."),
+    ],
+)
+def test_capital_inside_sentence(nlp, wrong, right):
+    [violation] = capital_inside_sentence(nlp(wrong))
+    assert violation.message.endswith("is written in lower case inside a sentence")
+    assert list(capital_inside_sentence(nlp(right))) == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Han jobber i Norsk Hydro.",  # a multi-word name
+        "Hun stemte på Høyre.",  # a word edited text capitalises
+        "Vi gikk langs Bryggen.",  # a definite noun as a name
+        "Han sa: Det er sant.",  # after a colon
+        "Hun bor i Nairobi.",  # a name Ordbank lists with a capital
+    ],
+)
+def test_capital_inside_sentence_leaves_names_alone(nlp, sentence):
+    assert list(capital_inside_sentence(nlp(sentence))) == []
+
+
+def test_lowercase_name(nlp):
+    [violation] = lowercase_name(nlp("Han kommer fra norge."))
+    assert violation.message == "'norge' is a name and takes a capital letter"
+    assert list(lowercase_name(nlp("Han kommer fra Norge."))) == []

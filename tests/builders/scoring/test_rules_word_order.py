@@ -3,6 +3,7 @@
 from builders.scoring.rules.word_order import (
     auxiliary_after_verb,
     dangling_function_word,
+    embedded_question_order,
     garbled_attachment,
     misplaced_conjunction,
     misplaced_subordinator,
@@ -171,3 +172,11 @@ kom komme VERB Mood=Ind|Tense=Past|VerbForm=Fin 0 root
 . . PUNCT _ 4 punct
 """
     assert list(dangling_function_word(ud(partitive))) == []
+
+
+def test_embedded_question_keeps_subordinate_order(nlp):
+    [violation] = embedded_question_order(nlp("Jeg vet ikke hvorfor er han sint."))
+    assert violation.message == "in the embedded question the subject 'han' comes before the verb 'er'"
+    assert list(embedded_question_order(nlp("Jeg vet ikke hvorfor han er sint."))) == []
+    assert list(embedded_question_order(nlp("Hvorfor er han sint?"))) == []
+    assert list(embedded_question_order(nlp("Jeg vet hva som skjedde."))) == []

@@ -8,6 +8,7 @@ import pytest
 from builders import nlp as nlp_loader
 from builders.scoring import GrammarScorer, GrammarScorerConfig, ScoreFormula, ScorerConfigError
 from builders.scoring.acceptability import AcceptabilityClassifier, load_classifier
+from builders.scoring.formula import TUNED_ACCEPTABILITY_WEIGHT
 from builders.scoring.scorer import unread_components
 
 CORRECT = [
@@ -47,7 +48,17 @@ ERRORS = [
     ("Spiste han fisken.", "Han spiste fisken.", "verb_first_declarative"),
     ("Han gikk hjem fordi han kom ikke.", "Han gikk hjem fordi han ikke kom.", "subordinate_adverb_order"),
     ("Huset stort.", "Huset er stort.", "missing_finite_verb"),
-    ("Vi kjøpte en ny sykel i går.", "Vi kjøpte en ny sykkel i går.", "unknown_word"),
+    ("Vi kjøpte en ny sykel i går.", "Vi kjøpte en ny sykkel i går.", "misspelling"),
+    ("Vi kjøpte en ny xqzbil i går.", "Vi kjøpte en ny bil i går.", "unknown_word"),
+    # Split into known parts ("ra" + "port"), but one edit from a far more common word.
+    ("Han skrev en raport om saken.", "Han skrev en rapport om saken.", "misspelling"),
+    ("Jeg har mange venn i byen.", "Jeg har mange venner i byen.", "plural_quantifier_number"),
+    ("Min bilen står i garasjen.", "Min bil står i garasjen.", "possessive_definiteness"),
+    ("Vi reiser på Mandag.", "Vi reiser på mandag.", "capital_inside_sentence"),
+    ("Han kommer fra norge.", "Han kommer fra Norge.", "lowercase_name"),
+    ("Når det regner blir vi våte.", "Når det regner, blir vi våte.", "comma_after_fronted_clause"),
+    ("Den er dyr men god.", "Den er dyr, men god.", "comma_before_men"),
+    ("Jeg vet ikke hvorfor er han sint.", "Jeg vet ikke hvorfor han er sint.", "embedded_question_order"),
     ("Jeg liker å spiser is.", "Jeg liker å spise is.", "infinitive_marker_form"),
     ("Jeg kan å svømme.", "Jeg kan svømme.", "modal_infinitive"),
     ("Han har spiser middag.", "Han har spist middag.", "perfect_participle"),
@@ -221,8 +232,19 @@ def test_improbable_tag_sequence_lowers_the_score_without_a_rule(scorer, right, 
     good, bad = scorer.score(right), scorer.score(wrong)
     assert good.violations == [] and bad.violations == []
     assert bad.improbability > good.improbability
-    assert bad.unacceptability > good.unacceptability
     assert bad.score < good.score
+
+
+@pytest.mark.parametrize(("right", "wrong"), UNSEEN_BY_RULES)
+def test_the_classifier_when_switched_on_rates_unseen_errors_less_acceptable(classified, right, wrong):
+    good, bad = classified.score(right), classified.score(wrong)
+    assert bad.unacceptability > good.unacceptability and bad.score < good.score
+
+
+@pytest.fixture(scope="module")
+def classified() -> GrammarScorer:
+    """The scorer with the acceptability classifier at the weight it was calibrated for (off by default)."""
+    return GrammarScorer(GrammarScorerConfig(formula=ScoreFormula(acceptability_weight=TUNED_ACCEPTABILITY_WEIGHT)))
 
 
 def test_zero_weights_give_the_rules_only_score():
@@ -238,13 +260,14 @@ def test_a_classifier_trained_on_another_pipeline_is_named_in_a_warning(tmp_path
         bundled.vocab, bundled.architecture, bundled.net, bundled.reference, {"pipeline": "nb_other-1.0.0-0123"}
     )
     path = other.save(tmp_path / "other.safetensors")
+    with_classifier = ScoreFormula(acceptability_weight=TUNED_ACCEPTABILITY_WEIGHT)
     with caplog.at_level(logging.WARNING, logger="builders.scoring.scorer"):
-        GrammarScorer(GrammarScorerConfig(acceptability_model=str(path)))
+        GrammarScorer(GrammarScorerConfig(acceptability_model=str(path), formula=with_classifier))
     assert "trained on parses of nb_other-1.0.0-0123" in caplog.text
     assert "saga scorer train-acceptability --pipeline nb_saga_sm" in caplog.text
     caplog.clear()
     with caplog.at_level(logging.WARNING, logger="builders.scoring.scorer"):
-        GrammarScorer()  # the bundled classifier learned the bundled pipeline's parses
+        GrammarScorer(GrammarScorerConfig(formula=with_classifier))  # it learned the bundled pipeline's parses
     assert "trained on parses" not in caplog.text
 
 
