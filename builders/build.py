@@ -20,6 +20,7 @@ from pathlib import Path
 import datasets
 
 from builders.funnel import Funnel
+from builders.progress import quiet_datasets_progress
 from saga.errors import InputDataError, SagaError
 from saga.versions import installed_versions, source_fingerprint
 
@@ -75,8 +76,13 @@ def build(
     config_kwargs: dict | None = None,
     inputs: dict[str, str] | None = None,
     cache_dir: Path | None = None,
+    staging: Path | None = None,
 ) -> BuildResult:
     """Build `builder_cls` into `out_dir`, or reuse the folder when its manifest has the same fingerprint.
+
+    With `staging`, a new build is written there instead (emptied first), and `out_dir` is left as it was: the
+    caller moves the staging folder into place once it is validated, so that `out_dir` never holds half of one
+    build and half of another. The result's `out_dir` is the folder written (or reused).
 
     Args:
         builder_cls (`type[datasets.DatasetBuilder]`): a saga builder class.
@@ -85,6 +91,7 @@ def build(
         inputs (`dict[str, str]`, *optional*): fingerprints of what the build reads (sources, previous datasets,
             the scorer); they become part of the build fingerprint.
         cache_dir (`Path`, *optional*): the `datasets` cache (default: `out_dir/../.cache`).
+        staging (`Path`, *optional*): where to write a new build instead of `out_dir`.
     """
     config = builder_cls.BUILDER_CONFIG_CLASS(name="default", **(config_kwargs or {}))
     settings = config_dict(config)
@@ -109,7 +116,10 @@ def build(
         if isinstance(err.__cause__, SagaError):  # a clear error from inside a builder stays one clear line
             raise err.__cause__ from err
         raise
-    data_dir = out_dir / "data"
+    target = staging or out_dir
+    if staging is not None:
+        shutil.rmtree(staging, ignore_errors=True)
+    data_dir = target / "data"
     shutil.rmtree(data_dir, ignore_errors=True)
     data_dir.mkdir(parents=True)
     rows, empty, features = {}, [], None
@@ -119,11 +129,12 @@ def build(
             empty.append(split)
             continue
         dataset = builder.as_dataset(split=split)
-        dataset.to_parquet(data_dir / f"{split}-00000-of-00001.parquet")
+        with quiet_datasets_progress():  # one bar per stage: the stage's own, not one per file written
+            dataset.to_parquet(data_dir / f"{split}-00000-of-00001.parquet")
         rows[split], features = dataset.num_rows, dataset.features
     if not rows:
         raise InputDataError(f"{out_dir}: the {builder_cls.__name__} build produced no rows; see the funnel")
-    saga_dir = out_dir / "saga"
+    saga_dir = target / "saga"
     saga_dir.mkdir(parents=True, exist_ok=True)
     Funnel.read(Path(builder.cache_dir) / "funnel.json").write(saga_dir / "funnel.json")
     manifest = {
@@ -139,6 +150,8 @@ def build(
         "features": {name: str(feature) for name, feature in features.items()},
         "libraries": installed_versions(LIBRARIES),
     }
-    manifest_path.write_text(json.dumps(manifest, indent=2, sort_keys=True, default=str, ensure_ascii=False) + "\n")
-    logger.info("%s: built %s (fingerprint %s)", out_dir, rows, fingerprint)
-    return BuildResult(out_dir, fingerprint, rows, reused=False)
+    (saga_dir / "manifest.json").write_text(
+        json.dumps(manifest, indent=2, sort_keys=True, default=str, ensure_ascii=False) + "\n"
+    )
+    logger.info("%s: built %s (fingerprint %s)", target, rows, fingerprint)
+    return BuildResult(target, fingerprint, rows, reused=False)

@@ -97,7 +97,8 @@ class Sentences(datasets.GeneratorBasedBuilder):
         )
 
     def _split_generators(self, dl_manager) -> list[datasets.SplitGenerator]:
-        articles = load_articles(self.config.wiki_source)
+        # The articles' own `datasets` cache sits beside this build's, not in the user's home folder.
+        articles = load_articles(self.config.wiki_source, cache_dir=self._cache_dir_root)
         if self.config.max_articles is not None:
             articles = articles.select(range(min(self.config.max_articles, len(articles))))
         return [datasets.SplitGenerator(name=datasets.Split.TRAIN, gen_kwargs={"articles": articles})]

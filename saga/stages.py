@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
+import shutil
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import datasets
+from filelock import FileLock, Timeout
 
 from builders.build import BUILDER_CONFIG_BASE, BuildResult, build
 from builders.completions import Completions, CompletionsConfig
@@ -28,7 +32,7 @@ from cards.dataset import render_dataset_card
 from cards.generation import completions_section, pairs_section, temperature_table
 from cards.plots import bar_plot, histogram_plot
 from saga.errors import InputDataError
-from validation.runner import ValidationReport, validate_dataset
+from validation.runner import ValidationFailed, ValidationReport, validate_dataset
 
 logger = logging.getLogger(__name__)
 DEFAULT_ROOT = Path("build/datasets")
@@ -162,6 +166,10 @@ def run_stage(
 ) -> tuple[BuildResult, ValidationReport]:
     """Build stage `name` into `out_dir` (default `root/name`), validate it, and render its card.
 
+    A new build is written into a staging folder beside `out_dir` (`.<name>.partial`), validated and carded there,
+    and only then moved into place, so a build killed at any point leaves `out_dir` as it was: never new data
+    beside an old verdict. One build at a time writes a folder: a second gets one clear error (`output_lock`).
+
     Args:
         name (`str`): one of `STAGES`.
         config (`dict`, *optional*): builder config fields; `input_dir` defaults to `root/<stage it reads>`.
@@ -170,6 +178,7 @@ def run_stage(
 
     Raises:
         `ValidationFailed`: when the suite fails (the folder keeps its report and is not publishable).
+        `InputDataError`: when another process is building the same folder.
     """
     stage = STAGES[name]
     config = dict(config or {})
@@ -177,8 +186,54 @@ def run_stage(
     if stage.reads and "input_dir" not in config:
         config["input_dir"] = str(root / stage.reads)
     out_dir = out_dir or root / name
-    result = build(stage.builder, out_dir, config, stage.inputs(config, root), cache_dir=root / ".cache")
-    report = validate_dataset(out_dir, stage.context(root))
-    extra, plots = stage.card(out_dir)
-    render_dataset_card(out_dir, extra=extra, plots=plots)
-    return result, report
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    with output_lock(out_dir):
+        staging = out_dir.parent / f".{out_dir.name}.partial"
+        inputs = stage.inputs(config, root)
+        result = build(stage.builder, out_dir, config, inputs, cache_dir=root / ".cache", staging=staging)
+        written = result.out_dir
+        try:
+            report = validate_dataset(written, stage.context(root))
+        except ValidationFailed:
+            _move_into_place(written, out_dir)  # complete, with its failed verdict: refused by push, kept to inspect
+            raise
+        extra, plots = stage.card(written)
+        render_dataset_card(written, extra=extra, plots=plots)
+        _move_into_place(written, out_dir)
+    return dataclasses.replace(result, out_dir=out_dir), report
+
+
+@contextmanager
+def output_lock(out_dir: Path) -> Iterator[None]:
+    """Hold the lock of a dataset folder (`.<name>.lock` beside it) while building it, or fail at once.
+
+    Args:
+        out_dir (`Path`): the dataset folder.
+
+    Raises:
+        `InputDataError`: when another process holds the lock (the operating system frees it when that process
+            ends, however it ends).
+    """
+    lock = FileLock(str(out_dir.parent / f".{out_dir.name}.lock"))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout as err:
+        raise InputDataError(
+            f"{out_dir} is being built by another saga process", hint="wait for it, or build into another --out"
+        ) from err
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def _move_into_place(written: Path, out_dir: Path) -> None:
+    """Replace `out_dir` by the staging folder `written` (nothing to do when the build reused `out_dir`)."""
+    if written == out_dir:
+        return
+    old = out_dir.parent / f".{out_dir.name}.old"
+    shutil.rmtree(old, ignore_errors=True)
+    if out_dir.exists():
+        os.replace(out_dir, old)
+    os.replace(written, out_dir)
+    shutil.rmtree(old, ignore_errors=True)

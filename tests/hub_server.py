@@ -23,7 +23,8 @@ It implements exactly the routes those clients call for saga's publish/resolve/l
 Anything else is answered with 501 and recorded in `unknown_routes`; handler crashes are answered with 500 and
 recorded in `server_errors`. The `hub` fixture asserts both are empty, so a client that starts calling a new
 route fails the test instead of passing silently. Faults (`inject`) make a route fail a given number of times;
-`before_next` runs an action (say, a concurrent commit) just before a route is served.
+`lose_response` applies a request but answers with an error, as a lost response; `before_next` runs an action (say,
+a concurrent commit) just before a route is served.
 """
 
 from __future__ import annotations
@@ -98,12 +99,19 @@ class HubServer:
             self.unknown_routes: list[str] = []
             self.server_errors: list[str] = []
             self._faults: dict[str, list[tuple[int, int]]] = {}
+            self._lost: dict[str, list[tuple[int, int]]] = {}
             self._hooks: dict[str, list[Callable[[], object]]] = {}
 
     def inject(self, route: str, status: int, times: int = 1) -> None:
         """Make the next `times` requests to `route` fail with `status` (with `Retry-After: 0`)."""
         with self._lock:
             self._faults.setdefault(route, []).append((status, times))
+
+    def lose_response(self, route: str, status: int = 502, times: int = 1) -> None:
+        """Serve the next `times` requests to `route` (their effect is applied) but answer `status` instead: a
+        response lost on the way back, as when a proxy times out after the Hub applied a commit."""
+        with self._lock:
+            self._lost.setdefault(route, []).append((status, times))
 
     def before_next(self, route: str, action: Callable[[], object]) -> None:
         """Run `action` once, just before the next request to `route` is handled (e.g. a concurrent commit)."""
@@ -138,7 +146,11 @@ class HubServer:
             if fault is not None:
                 return name, Response.json({"error": f"injected fault on {name}"}, fault, {"Retry-After": "0"})
             try:
-                return name, handler(request)
+                response = handler(request)
+                lost = self._take_fault(name, self._lost)
+                if lost is not None:
+                    return name, Response.json({"error": f"response to {name} lost"}, lost, {"Retry-After": "0"})
+                return name, response
             except StoreError as err:
                 headers = {"X-Error-Message": err.message}
                 if err.code:
@@ -151,8 +163,8 @@ class HubServer:
         self.unknown_routes.append(message)
         return None, Response.json({"error": message}, 501)
 
-    def _take_fault(self, route: str) -> int | None:
-        pending = self._faults.get(route)
+    def _take_fault(self, route: str, faults: dict[str, list[tuple[int, int]]] | None = None) -> int | None:
+        pending = (self._faults if faults is None else faults).get(route)
         if not pending:
             return None
         status, times = pending[0]

@@ -1,4 +1,5 @@
-"""Run a great-expectations suite on a dataset folder and record the verdict in `saga/validation.json`.
+"""Run a great-expectations suite on a dataset folder and record the verdict in `saga/validation.json`, with the
+sha256 of every file it judged (`validation.binding`), so that only those exact bytes can be published.
 
 polars is converted to pandas in exactly one place, `validate_frame`: GX's dataframe sources are pandas or Spark.
 A failed suite raises one `ValidationFailed` that lists every failed expectation with example rows; the folder
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -19,9 +21,12 @@ from great_expectations.data_context.types.base import ProgressBarsConfig
 
 from builders.dataset_inputs import manifest_of, read_split_files
 from saga.errors import SagaError
+from validation.binding import VERDICT, bound_files
 from validation.suites import SUITES, SuiteSpec
 
 logger = logging.getLogger(__name__)
+# great-expectations sets this logger to INFO itself, and logs "Created temporary directory ..." on every build.
+logging.getLogger("great_expectations.data_context.types.base").setLevel(logging.WARNING)
 EXAMPLES_PER_FAILURE = 5
 
 
@@ -38,6 +43,7 @@ class ValidationReport:
     evaluated: int
     rows: int
     failed: list[dict] = field(default_factory=list)
+    files: dict[str, str] = field(default_factory=dict)
 
     def describe(self) -> str:
         lines = [f"suite {self.suite}: {len(self.failed)} of {self.evaluated} expectations failed on {self.rows} rows"]
@@ -104,7 +110,11 @@ def validate_dataset(path: Path, context: dict | None = None) -> ValidationRepor
     _batch_definition()  # GX needs an active context before a suite is built
     spec = SUITES[builder](manifest["version"], manifest["config"], read_split_files(path), context or {})
     report = validate_frame(spec.frame, spec)
-    (path / "saga" / "validation.json").write_text(json.dumps(asdict(report), indent=2, default=str) + "\n")
+    report.files = bound_files(path)
+    verdict = path / VERDICT
+    partial = verdict.with_suffix(".json.partial")
+    partial.write_text(json.dumps(asdict(report), indent=2, default=str) + "\n")
+    os.replace(partial, verdict)  # a reader sees the old verdict or the new one, never half of it
     logger.info("%s: %s", path, "validation passed" if report.success else "validation FAILED")
     if not report.success:
         raise ValidationFailed(

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from saga.errors import InputDataError
@@ -40,14 +41,14 @@ def iter_lines(stream: BinaryIO, name: str) -> Iterator[str]:
 def iter_parquet_column(path: str | Path, column: str) -> Iterator[object]:
     """The values of one column of a Parquet file, in row order, read in batches.
 
-    Values are yielded as they are (a null is `None`); the scorer rejects non-strings with a reason.
+    Values are yielded as they are (a null is `None`, which the scorer rejects with a reason).
 
     Args:
         path (`str` or `Path`): the Parquet file.
         column (`str`): the column holding the texts.
 
     Raises:
-        `InputDataError`: when the file cannot be read as Parquet or has no such column.
+        `InputDataError`: when the file cannot be read as Parquet, has no such column, or the column is not text.
     """
     try:
         parquet = pq.ParquetFile(path)
@@ -56,6 +57,9 @@ def iter_parquet_column(path: str | Path, column: str) -> Iterator[object]:
     names = parquet.schema_arrow.names
     if column not in names:
         raise InputDataError(f"{path}: no column {column!r}", hint=f"columns: {', '.join(names)}")
+    kind = parquet.schema_arrow.field(column).type
+    if not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
+        raise InputDataError(f"{path}: column {column!r} holds {kind}, not text", hint="name a column of strings")
     for batch in parquet.iter_batches(batch_size=PARQUET_BATCH_ROWS, columns=[column]):
         yield from batch.column(0).to_pylist()
 

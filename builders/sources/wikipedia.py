@@ -15,6 +15,7 @@ from pathlib import Path
 import datasets
 import pyarrow as pa
 
+from builders.progress import quiet_datasets_progress
 from saga.errors import InputDataError
 
 BUNDLED_SAMPLE = "bundled"
@@ -23,6 +24,8 @@ HUB_DATASET = "wikimedia/wikipedia"
 HUB_CONFIG = "20231101.nb"
 REQUIRED_COLUMNS = ("id", "title", "text")
 STRING_TYPES = ("string", "large_string")
+# Numeric ids ("id": 42) are read as numbers and cast to strings.
+NUMBER_TYPES = ("int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64")
 LOCAL_FORMATS = {".parquet": "parquet", ".jsonl": "json", ".json": "json"}
 
 
@@ -72,31 +75,42 @@ class WikiSource:
         return f"sha256:{digest.hexdigest()}"
 
 
-def load_articles(source: WikiSource) -> datasets.Dataset:
+def load_articles(source: WikiSource, cache_dir: str | None = None) -> datasets.Dataset:
     """Read the articles as one `datasets.Dataset` with at least `id`, `title`, `text` (all strings).
+
+    Args:
+        source (`WikiSource`): where the articles come from.
+        cache_dir (`str`, *optional*): the `datasets` cache to convert local files in (default: `datasets`' own).
 
     Raises:
         `InputDataError`: naming the file for an empty file, unreadable parquet, non-UTF-8 JSON or a missing column.
     """
     local = source.local_files()
     if local is None:
-        dataset = datasets.load_dataset(source.source, source.config, revision=source.revision, split="train")
+        dataset = datasets.load_dataset(
+            source.source, source.config, revision=source.revision, split="train", cache_dir=cache_dir
+        )
         return _check_columns(dataset, f"{source.source}:{source.config}")
-    parts = [_load_local(path) for path in local]
+    parts = [_load_local(path, cache_dir) for path in local]
     return parts[0] if len(parts) == 1 else datasets.concatenate_datasets(parts)
 
 
-def _load_local(path: Path) -> datasets.Dataset:
+def _load_local(path: Path, cache_dir: str | None = None) -> datasets.Dataset:
     if path.stat().st_size == 0:
         raise InputDataError(f"{path}: the file is empty")
     builder = LOCAL_FORMATS[path.suffix]
     if builder == "json":
         _check_utf8(path)
     try:
-        dataset = datasets.load_dataset(builder, data_files=str(path), split="train")
+        with quiet_datasets_progress():
+            dataset = datasets.load_dataset(builder, data_files=str(path), split="train", cache_dir=cache_dir)
     except (pa.ArrowInvalid, UnicodeDecodeError, datasets.exceptions.DatasetGenerationError) as err:
         cause = err.__cause__ or err
         raise InputDataError(f"{path}: cannot read as {builder}: {type(cause).__name__}: {cause}") from err
+    except ValueError as err:  # `datasets` names a file without rows by the split it cannot fill
+        if "corresponds to no data" not in str(err):
+            raise
+        raise InputDataError(f"{path}: the file holds no articles (0 rows)") from err
     return _check_columns(dataset, str(path))
 
 
@@ -121,9 +135,20 @@ def _check_columns(dataset: datasets.Dataset, where: str) -> datasets.Dataset:
             f"{where}: missing column(s) {', '.join(missing)}; found {', '.join(dataset.column_names)}",
             hint="articles need the wikimedia/wikipedia schema: id, url, title, text",
         )
-    if dataset.features["id"].dtype not in STRING_TYPES:
+    if _dtype(dataset.features["id"]) in NUMBER_TYPES:
         dataset = dataset.cast_column("id", datasets.Value("string"))
-    wrong = [c for c in ("title", "text") if dataset.features[c].dtype not in STRING_TYPES]
+    wrong = {
+        c: _dtype(dataset.features[c]) for c in REQUIRED_COLUMNS if _dtype(dataset.features[c]) not in STRING_TYPES
+    }
     if wrong:
-        raise InputDataError(f"{where}: column(s) {', '.join(wrong)} must hold strings")
+        found = ", ".join(f"{column} ({kind})" for column, kind in wrong.items())
+        raise InputDataError(
+            f"{where}: column(s) {found} must hold strings in every row",
+            hint="a column whose rows mix types (a number here, text there) is read as JSON: make each a string",
+        )
     return dataset
+
+
+def _dtype(feature: object) -> str:
+    """A feature's Arrow type name ("string", "int64"), or its class name for features without one ("Json", a list)."""
+    return getattr(feature, "dtype", None) or type(feature).__name__

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import yaml
 
+from builders.funnel import Funnel
 from cards.dataset import render_dataset_card
 from saga.errors import InputDataError
 from saga.stages import DEFAULT_ROOT, STAGES, card_section, run_stage, stage_of
@@ -14,6 +15,7 @@ from validation.runner import validate_dataset
 
 EXAMPLES = """examples:
   saga build sentences                          # bundled Wikipedia sample → build/datasets/sentences
+  saga build sentences --input my_articles.jsonl   # your own articles: id, title, text (JSONL or parquet)
   saga build sft --config sft.yaml --out out/sft
   saga build completions --config gen.yaml      # e.g. model: runs/sft-merged, backend: vllm, n_samples: 8
   saga build pairs --config pairs.yaml          # reads scored_completions; e.g. strategy: all
@@ -27,7 +29,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("dataset", choices=sorted(STAGES), help="which dataset to build")
     parser.add_argument("--config", type=Path, help="YAML file of builder config fields (default: the defaults)")
-    parser.add_argument("--input", type=Path, help="the previous stage's folder (default: ROOT/<stage>)")
+    parser.add_argument(
+        "--input",
+        help="the previous stage's folder (default: ROOT/<stage>); for sentences, the articles: a JSONL or parquet "
+        "file with id, title and text, or a Hub dataset id",
+    )
     parser.add_argument("--out", type=Path, help="the dataset folder to write (default: ROOT/<dataset>)")
     parser.add_argument("--root", type=Path, default=DEFAULT_ROOT, help="default location of all stages")
     parser.set_defaults(func=run_build)
@@ -70,11 +76,17 @@ def read_config(path: Path | None) -> dict:
 
 def run_build(args: argparse.Namespace) -> int:
     config = read_config(args.config)
-    if args.input is not None:
-        config["input_dir"] = str(args.input)
+    if args.input is not None:  # the first stage reads articles (its `source`), the others a dataset folder
+        config["source" if STAGES[args.dataset].reads is None else "input_dir"] = str(args.input)
     result, report = run_stage(args.dataset, config, root=args.root, out_dir=args.out)
     state = "up to date" if result.reused else "built"
     print(f"{result.out_dir}: {state}, rows {result.rows}, fingerprint {result.fingerprint}")
+    for step in Funnel.read(result.out_dir / "saga" / "funnel.json").to_dict():
+        drops = ", ".join(f"{reason} {count}" for reason, count in step["dropped"].items())
+        print(
+            f"  {step['step']}: {step['in']} {step['unit']} in, {step['out']} out"
+            + (f" (dropped: {drops})" if drops else "")
+        )
     print(f"validation: {report.suite} passed ({report.evaluated} expectations); card: {result.out_dir / 'README.md'}")
     return 0
 

@@ -15,8 +15,9 @@ EXAMPLES = """examples:
   saga push build/nb_sft --repo-id my-org/nb-sft --tag v2.0.0-rc1 --branch staging
   saga push runs/sft/adapter --repo-id my-org/nb-sft-lora --tag v1.0.0 --repo-type model
 
-The token is read from HF_TOKEN only. A dataset folder is refused unless saga/validation.json says success;
-an adapter folder needs saga/training.json. An existing tag is never moved.
+The token comes from HF_TOKEN or from `hf auth login`, and is never printed. A dataset folder is refused unless
+saga/validation.json says success and its files are the bytes that were validated; an adapter folder needs
+saga/training.json. An existing tag is never moved; pushing the same folder to it again prints the same commit.
 """
 
 

@@ -276,6 +276,8 @@ def run_score(args: argparse.Namespace) -> int:
     if args.parquet is not None and args.jsonl:
         raise InputDataError("--jsonl reads FILE or stdin; it does not apply with --parquet")
     for path in (Path(args.file) if args.file != "-" else None, args.parquet):
+        if path is not None and path.is_dir():
+            raise InputDataError(f"{path} is a folder, not a file", hint="pass a text file, '-' or --parquet FILE")
         if path is not None and not path.is_file():
             raise InputDataError(f"{path}: no such file", hint="pass a text file, '-' for stdin, or --parquet FILE")
     cache = ScoreCache(args.cache) if args.cache else None
@@ -303,9 +305,23 @@ def _read(stream, name: str, jsonl: bool) -> Iterator[tuple[object, str | None]]
 def _write_results(
     scorer: GrammarScorer, items: Iterator[tuple[object, str | None]], args: argparse.Namespace
 ) -> None:
-    texts, prompts = _unzip(items)
+    """Score and write every input line; a line that cannot be read (not UTF-8, not JSON) stops the input there,
+    and its error is raised only after every line before it was scored and written."""
+    stopped: list[InputDataError] = []
+    texts, prompts = _unzip(_until_error(items, stopped))
     for result in scorer.score_batch(texts, batch_size=args.batch_size, n_process=args.n_process, prompts=prompts):
         sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+    if stopped:
+        raise stopped[0]
+
+
+def _until_error(items: Iterator, stopped: list[InputDataError]) -> Iterator:
+    """The items up to the first unreadable one, whose error is kept in `stopped`."""
+    try:
+        yield from items
+    except InputDataError as err:
+        stopped.append(err)
 
 
 def _unzip(items: Iterator[tuple[object, str | None]]) -> tuple[Iterator[object], Iterator[str | None]]:

@@ -2,7 +2,8 @@
 
 A dataset folder (Hub layout) holds `README.md`, `data/{split}-*.parquet` and `saga/validation.json`; an adapter
 folder holds `adapter_model.safetensors`, `adapter_config.json`, `README.md` and `saga/training.json`. The checks
-here run before any network request, so a folder that failed validation never reaches the Hub.
+here run before any network request, so a folder that failed validation, or whose files are not the bytes its
+validation judged (`validation.binding`), never reaches the Hub.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import json
 from pathlib import Path
 
 from saga.errors import PublishRefusedError
+from validation.binding import VERDICT, unbound_changes
 
 DATASET_REQUIRED = ("README.md", "saga/validation.json")
 ADAPTER_REQUIRED = ("adapter_model.safetensors", "adapter_config.json", "README.md", "saga/training.json")
@@ -82,7 +84,7 @@ def check_publishable(folder: Path, repo_type: str) -> dict:
         return _read_json(folder / "saga/training.json")
     if not list(folder.glob("data/*.parquet")):
         raise PublishRefusedError(f"refusing to publish {folder}: no data/{{split}}-*.parquet files")
-    validation = _read_json(folder / "saga/validation.json")
+    validation = _read_json(folder / VERDICT)
     if validation.get("success") is not True:
         failed = validation.get("failed") or []
         names = ", ".join(str(item) for item in failed[:3]) + (" ..." if len(failed) > 3 else "")
@@ -90,6 +92,18 @@ def check_publishable(folder: Path, repo_type: str) -> dict:
             f"refusing to publish {folder}: validation suite {validation.get('suite', '?')!r} failed "
             f"({len(failed)} failed expectation(s){': ' + names if failed else ''})",
             hint="fix the data and re-run validation; a failed dataset never reaches the Hub",
+        )
+    if not isinstance(validation.get("files"), dict):
+        raise PublishRefusedError(
+            f"refusing to publish {folder}: {VERDICT} records no file digests, so it vouches for no bytes",
+            hint=f"validate again: saga validate {folder}",
+        )
+    changes = unbound_changes(folder, validation["files"])
+    if changes:
+        listed = "; ".join(changes[:3]) + (f"; and {len(changes) - 3} more" if len(changes) > 3 else "")
+        raise PublishRefusedError(
+            f"refusing to publish {folder}: it is not what was validated: {listed}",
+            hint=f"rebuild it (saga build) or validate it again (saga validate {folder})",
         )
     return validation
 

@@ -2,8 +2,8 @@
 
 The order of steps is what makes a revision either fully published or absent:
 
-1. check the folder (validation/training record, required files) and the names, and read `HF_TOKEN`, before any
-   request;
+1. check the folder (validation/training record and the bytes it vouches for, required files) and the names, and
+   find a token (`huggingface_hub.get_token`: `HF_TOKEN`, or the one `hf auth login` saved), before any request;
 2. read the refs: refuse if the tag exists (tags are immutable), find the head of the branch (creating the branch
    if needed);
 3. merge the card with the one at the head and list the head's files, so files the folder no longer has in the
@@ -12,24 +12,29 @@ The order of steps is what makes a revision either fully published or absent:
    nothing does, and a concurrent push makes the Hub answer 412 instead of interleaving;
 5. tag that commit.
 
-If step 5 fails the commit is on the branch but untagged; publishing again finds nothing to change and tags it.
+Publishing is idempotent, and a lost response does not make it lie: before reporting a failure it reads what the
+Hub now holds. A tag that already holds exactly this folder's files is success with that commit (a rerun of a
+finished push prints the same SHA); a branch head that already holds them is tagged instead of committed again
+(an earlier run whose tag or whose commit response was lost); a commit or tag request that failed but took effect
+is found and finished. "Holds this folder" compares every file but the card, whose YAML is merged with the Hub's,
+by its git blob id or LFS sha256.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
-import os
 import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from huggingface_hub import CommitOperationAdd, CommitOperationDelete, HfApi
+from huggingface_hub import CommitOperationAdd, CommitOperationDelete, HfApi, RepoFile, get_token
 from huggingface_hub.errors import EntryNotFoundError, HFValidationError
 from huggingface_hub.utils import validate_repo_id
 
 from saga import __version__
-from saga.errors import HubAuthError, PublishRefusedError
+from saga.errors import HubAuthError, HubRequestError, PublishRefusedError
 from saga.hub.card_merge import merge_card_text
 from saga.hub.folders import check_publishable, folder_files, folder_fingerprint
 from saga.hub.retry import call_hub
@@ -88,7 +93,7 @@ def publish_folder(
 
     Raises:
         [`PublishRefusedError`]: bad folder (failed or missing validation), bad names, or the tag exists.
-        [`HubAuthError`]: `HF_TOKEN` unset or refused.
+        [`HubAuthError`]: no token (`HF_TOKEN` or `hf auth login`), or the Hub refused it.
         [`HubRequestError`]: the Hub failed after retries, or the branch moved while publishing.
 
     Example:
@@ -103,23 +108,29 @@ def publish_folder(
         raise PublishRefusedError(f"unknown repo type {repo_type!r}; expected one of {', '.join(REPO_TYPES)}")
     check_publishable(folder, repo_type)
     _check_names(repo_id, tag)
-    token = os.environ.get("HF_TOKEN")
+    token = get_token()
     if not token:
-        raise HubAuthError("HF_TOKEN is not set; publishing needs a token with write access")
+        raise HubAuthError(
+            "no Hugging Face token: publishing needs one with write access",
+            hint="set HF_TOKEN or run `hf auth login`",
+        )
     api = HfApi(token=token, library_name="saga", library_version=__version__)
     where = f"{repo_type} {repo_id}"
+    target = Target(api, repo_id, repo_type)
 
     call_hub(
         f"creating {where}", lambda: api.create_repo(repo_id, repo_type=repo_type, private=private, exist_ok=True)
     )
-    refs = call_hub(f"listing refs of {where}", lambda: api.list_repo_refs(repo_id, repo_type=repo_type))
-    tags = {ref.name: ref.target_commit for ref in refs.tags}
+    tags, heads = target.refs()
+    fingerprint = folder_fingerprint(folder)
     if tag in tags:
+        if target.holds(tags[tag], folder):
+            logger.info("tag %s of %s already holds %s: nothing to publish", tag, where, folder)
+            return PublishResult(repo_id, repo_type, branch, tag, tags[tag], target.commit_url(tags[tag]), fingerprint)
         raise PublishRefusedError(
             f"tag {tag} already exists on {where} (commit {tags[tag]}); tags are never moved",
             hint="publish under a new version tag",
         )
-    heads = {ref.name: ref.target_commit for ref in refs.branches}
     if branch not in heads:
         call_hub(
             f"creating branch {branch} on {where}",
@@ -129,30 +140,115 @@ def publish_folder(
             f"reading branch {branch} of {where}", lambda: api.repo_info(repo_id, repo_type=repo_type, revision=branch)
         ).sha
     parent = heads[branch]
-    logger.info("publishing %s to %s@%s on top of %s", folder, repo_id, branch, parent)
+    if target.holds(parent, folder):
+        logger.info("%s@%s already holds %s (an earlier run committed it): tagging it", where, branch, folder)
+        oid, url = parent, target.commit_url(parent)
+    else:
+        oid, url = _commit(target, folder, branch, parent, tag, fingerprint)
+    _tag(target, tag, oid, branch)
+    return PublishResult(repo_id, repo_type, branch, tag, oid, url, fingerprint)
 
-    operations = _operations(api, folder, repo_id, repo_type, parent)
-    fingerprint = folder_fingerprint(folder)
-    commit = call_hub(
-        f"committing {folder} to {where}@{branch}",
-        lambda: api.create_commit(
-            repo_id,
-            operations,
-            commit_message=f"Publish {tag}",
-            commit_description=f"Published by saga {__version__}; folder fingerprint sha256:{fingerprint}",
-            repo_type=repo_type,
-            revision=branch,
-            parent_commit=parent,
-        ),
-        on_status={412: f"branch {branch} moved while publishing (another push?); nothing was published, run again"},
-    )
+
+@dataclass(frozen=True)
+class Target:
+    """The repository being published to, and what it holds now.
+
+    Args:
+        api (`HfApi`): the authenticated client.
+        repo_id (`str`): `ORG/NAME`.
+        repo_type (`str`): `"dataset"` or `"model"`.
+    """
+
+    api: HfApi
+    repo_id: str
+    repo_type: str
+
+    @property
+    def where(self) -> str:
+        return f"{self.repo_type} {self.repo_id}"
+
+    def refs(self) -> tuple[dict[str, str], dict[str, str]]:
+        """(tag → commit, branch → commit), read now."""
+        refs = call_hub(
+            f"listing refs of {self.where}", lambda: self.api.list_repo_refs(self.repo_id, repo_type=self.repo_type)
+        )
+        return {r.name: r.target_commit for r in refs.tags}, {r.name: r.target_commit for r in refs.branches}
+
+    def holds(self, revision: str, folder: Path) -> bool:
+        """True when `revision` has every file of `folder` but the card, byte for byte (git blob id or LFS sha256),
+        and no other file in the folders the folder publishes."""
+        entries = call_hub(
+            f"listing files of {self.where}@{revision}",
+            lambda: list(
+                self.api.list_repo_tree(self.repo_id, repo_type=self.repo_type, revision=revision, recursive=True)
+            ),
+        )
+        remote = {e.path: e for e in entries if isinstance(e, RepoFile)}
+        local = [path for path in folder_files(folder) if path != "README.md"]
+        owned = {path.split("/", 1)[0] for path in local if "/" in path}
+        extra = [p for p in remote if "/" in p and p.split("/", 1)[0] in owned and p not in local]
+        return not extra and all(path in remote and _same_bytes(remote[path], folder / path) for path in local)
+
+    def commit_url(self, oid: str) -> str:
+        prefix = "datasets/" if self.repo_type == "dataset" else ""
+        return f"{self.api.endpoint}/{prefix}{self.repo_id}/commit/{oid}"
+
+
+def _same_bytes(entry: RepoFile, path: Path) -> bool:
+    data = path.read_bytes()
+    if entry.lfs is not None:
+        return entry.lfs.sha256 == hashlib.sha256(data).hexdigest()
+    return entry.blob_id == hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+def _commit(target: Target, folder: Path, branch: str, parent: str, tag: str, fingerprint: str) -> tuple[str, str]:
+    """Commit `folder` on top of `parent`; if the request fails, a head that holds the folder means it took effect."""
+    api, where = target.api, target.where
+    logger.info("publishing %s to %s@%s on top of %s", folder, target.repo_id, branch, parent)
+    operations = _operations(api, folder, target.repo_id, target.repo_type, parent)
+    try:
+        commit = call_hub(
+            f"committing {folder} to {where}@{branch}",
+            lambda: api.create_commit(
+                target.repo_id,
+                operations,
+                commit_message=f"Publish {tag}",
+                commit_description=f"Published by saga {__version__}; folder fingerprint sha256:{fingerprint}",
+                repo_type=target.repo_type,
+                revision=branch,
+                parent_commit=parent,
+            ),
+            on_status={
+                412: f"branch {branch} moved while publishing (another push?); nothing was published, run again"
+            },
+        )
+    except HubRequestError:
+        head = target.refs()[1].get(branch)
+        if head is not None and head != parent and target.holds(head, folder):
+            logger.warning(
+                "the commit's response was lost, but %s@%s now holds %s: using %s", where, branch, folder, head
+            )
+            return head, target.commit_url(head)
+        raise
     logger.info("committed %s as %s", folder, commit.oid)
-    call_hub(
-        f"tagging commit {commit.oid} of {where} as {tag} (the commit is on {branch}; publish again to tag it)",
-        lambda: api.create_tag(repo_id, tag=tag, revision=commit.oid, repo_type=repo_type, tag_message=f"saga {tag}"),
-        on_status={409: f"tag {tag} was created by someone else meanwhile"},
-    )
-    return PublishResult(repo_id, repo_type, branch, tag, commit.oid, commit.commit_url, fingerprint)
+    return commit.oid, commit.commit_url
+
+
+def _tag(target: Target, tag: str, oid: str, branch: str) -> None:
+    """Tag `oid`; if the request fails, a tag that now points at `oid` means it took effect."""
+    api = target.api
+    try:
+        call_hub(
+            f"tagging commit {oid} of {target.where} as {tag} (the commit is on {branch}; publish again to tag it)",
+            lambda: api.create_tag(
+                target.repo_id, tag=tag, revision=oid, repo_type=target.repo_type, tag_message=f"saga {tag}"
+            ),
+            on_status={409: f"tag {tag} was created by someone else meanwhile"},
+        )
+    except HubRequestError:
+        if target.refs()[0].get(tag) != oid:
+            raise
+        logger.warning("the tag's response was lost, but %s now points at %s", tag, oid)
 
 
 def _check_names(repo_id: str, tag: str) -> None:

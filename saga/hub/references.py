@@ -7,13 +7,12 @@ is a valid reference too; its revision is its content fingerprint (see `folder_f
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from huggingface_hub import HfApi
+from huggingface_hub import HfApi, constants, get_token
 from huggingface_hub.errors import HFValidationError, RepositoryNotFoundError, RevisionNotFoundError
 from huggingface_hub.utils import validate_repo_id
 
@@ -92,6 +91,8 @@ def resolve_revision(reference: str | Reference, repo_type: str = "dataset") -> 
     ref = parse_reference(reference) if isinstance(reference, str) else reference
     if ref.folder is not None:
         return folder_fingerprint(ref.folder)
+    if constants.HF_HUB_OFFLINE:
+        return cached_revision(ref, repo_type)
     api = HfApi(token=_read_token(), library_name="saga", library_version=__version__)
     try:
         info = call_hub(
@@ -107,7 +108,49 @@ def resolve_revision(reference: str | Reference, repo_type: str = "dataset") -> 
         ) from err
     if _COMMIT_SHA.fullmatch(ref.revision) and info.sha != ref.revision:
         raise ReferenceResolutionError(f"{ref}: the Hub resolved the SHA to a different commit {info.sha}")
+    _remember(ref, repo_type, info.sha)
     return info.sha
+
+
+def _cache_folder(ref: Reference, repo_type: str) -> Path:
+    """The repository's folder in the local Hub cache (`huggingface_hub`'s layout)."""
+    return Path(constants.HF_HUB_CACHE) / f"{repo_type}s--{ref.repo_id.replace('/', '--')}"
+
+
+def _remember(ref: Reference, repo_type: str, sha: str) -> None:
+    """Record what a branch or tag resolved to in the cache's `refs/`, as `huggingface_hub` does for the revisions
+    it downloads, so that offline mode can resolve it later (`cached_revision`)."""
+    if _COMMIT_SHA.fullmatch(ref.revision) or "/" in ref.revision or ".." in ref.revision:
+        return
+    refs = _cache_folder(ref, repo_type) / "refs"
+    refs.mkdir(parents=True, exist_ok=True)
+    (refs / ref.revision).write_text(sha, encoding="utf-8")
+
+
+def cached_revision(ref: Reference, repo_type: str = "dataset") -> str:
+    """The commit SHA a Hub reference had when it was last downloaded, from the local Hub cache (offline mode).
+
+    `huggingface_hub` records every branch or tag it resolved in `refs/` of the repository's cache folder and keeps
+    each downloaded commit under `snapshots/`.
+
+    Args:
+        ref (`Reference`): a Hub reference.
+        repo_type (`str`, *optional*, defaults to `"dataset"`): `"dataset"` or `"model"`.
+
+    Raises:
+        [`ReferenceResolutionError`]: that revision was never downloaded here.
+    """
+    folder = _cache_folder(ref, repo_type)
+    sha = ref.revision if _COMMIT_SHA.fullmatch(ref.revision) else None
+    refs = folder / "refs" / ref.revision
+    if sha is None and refs.is_file():
+        sha = refs.read_text(encoding="utf-8").strip()
+    if sha is None or not (folder / "snapshots" / sha).is_dir():
+        raise ReferenceResolutionError(
+            f"{repo_type} {ref} is not in the local Hub cache, and HF_HUB_OFFLINE is set",
+            hint="download it once with the network on, or unset HF_HUB_OFFLINE",
+        )
+    return sha
 
 
 def load_dataset_ref(reference: str | Reference, cache_dir: str | Path | None = None) -> tuple[DatasetDict, str]:
@@ -149,5 +192,6 @@ def _local_data_files(folder: Path) -> dict[str, list[str]]:
 
 
 def _read_token() -> str | bool:
-    """`HF_TOKEN` if set; otherwise `False`, so no token saved by `hf auth login` is picked up implicitly."""
-    return os.environ.get("HF_TOKEN") or False
+    """The token `huggingface_hub` finds (`HF_TOKEN`, or the one `hf auth login` saved); `False` when there is
+    none, so the clients send no token at all."""
+    return get_token() or False

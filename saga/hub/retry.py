@@ -65,8 +65,9 @@ def call_hub(
             status = err.response.status_code if err.response is not None else None
             if status in (401, 403):
                 raise HubAuthError(
-                    f"the Hub refused the token in HF_TOKEN (HTTP {status}) while {what}",
-                    hint="set HF_TOKEN to a valid token with access to the repository (write access to publish)",
+                    f"the Hub refused the token (HTTP {status}) while {what}",
+                    hint="set HF_TOKEN, or log in with `hf auth login`, with a token that has access to the "
+                    "repository (write access to publish)",
                 ) from err
             if status in (on_status or {}):
                 raise HubRequestError(f"{what}: {on_status[status]}") from err

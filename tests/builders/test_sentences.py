@@ -78,12 +78,31 @@ def test_oversized_article_is_a_counted_drop(tmp_path):
         ),
         ("latin1.jsonl", '{"id": "1", "title": "x", "text": "Blåbær"}\n'.encode("latin-1"), ":1: not valid UTF-8"),
         ("notes.txt", b"hei", "unsupported file type '.txt'"),
+        (
+            "mixed.jsonl",
+            b'{"id": 1, "title": "A", "text": "Hei."}\n{"id": "b", "title": "B", "text": "Hallo."}\n',
+            r"column\(s\) id \(Json\) must hold strings in every row",
+        ),
+        (
+            "mixedtext.jsonl",
+            b'{"id": "1", "title": "A", "text": 5}\n{"id": "2", "title": "B", "text": "Hallo."}\n',
+            r"column\(s\) text \(Json\) must hold strings",
+        ),
     ],
 )
 def test_broken_inputs_give_clear_errors(tmp_path, name, content, message):
     path = tmp_path / name
     path.write_bytes(content)
     with pytest.raises(InputDataError, match=message):
+        load_articles(WikiSource(str(path)))
+
+
+def test_a_parquet_file_without_rows_is_named(tmp_path):
+    import polars as pl
+
+    path = tmp_path / "empty.parquet"
+    pl.DataFrame(schema={"id": pl.Utf8, "title": pl.Utf8, "text": pl.Utf8}).write_parquet(path)
+    with pytest.raises(InputDataError, match=r"empty.parquet: the file holds no articles \(0 rows\)"):
         load_articles(WikiSource(str(path)))
 
 

@@ -167,3 +167,38 @@ def test_scorer_train_acceptability_sizes_reach_the_model(acceptability_data, tm
 def test_scorer_train_acceptability_without_data_is_a_clear_error(tmp_path, capsys):
     code, _, err = run(capsys, "scorer", "train-acceptability", "--data", str(tmp_path), "--out", str(tmp_path / "m"))
     assert code == 1 and "acceptability training source missing" in err and "--data ../shared/data" in err
+
+
+def test_an_unreadable_line_stops_the_input_after_every_line_before_it_is_written(tmp_path, capsys):
+    path = tmp_path / "texts.txt"
+    path.write_bytes("Huset er stort.\nBilen er grå.\n".encode() + "Bilen er rød.\n".encode("latin-1") + b"Hei.\n")
+    code, out, err = run(capsys, "score", str(path))
+    assert code == 1 and len(out.splitlines()) == 2  # the two lines before the bad one
+    assert "line 3 is not valid UTF-8" in err
+
+
+def test_jsonl_scores_each_text_against_its_prompt(tmp_path, capsys):
+    lines = [
+        {"prompt": "Skriv en kort tekst om Oslo.", "text": "Skriv en kort tekst om Oslo."},
+        {"text": "Skriv en kort tekst om Oslo."},
+        {"prompt": None, "text": "Huset er stort."},
+    ]
+    path = tmp_path / "completions.jsonl"
+    path.write_text("\n".join(json.dumps(line, ensure_ascii=False) for line in lines) + "\n", encoding="utf-8")
+    code, out, _ = run(capsys, "score", "--jsonl", str(path))
+    results = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and len(results) == 3
+    assert {v["rule"] for v in results[0]["violations"]} >= {"prompt_copy", "task_restatement"}
+    assert results[1]["violations"] == [] and results[0]["score"] < 0.2 < results[1]["score"]
+    path.write_text('{"text": "Hei."}\n{"prompt": 3, "text": "Hei."}\n', encoding="utf-8")
+    code, out, err = run(capsys, "score", "--jsonl", str(path))
+    assert code == 1 and len(out.splitlines()) == 1 and "line 2: 'prompt' must be a string or null, got int" in err
+
+
+def test_a_folder_or_a_column_that_is_not_text_is_refused(tmp_path, capsys):
+    code, out, err = run(capsys, "score", str(tmp_path))
+    assert code == 1 and out == "" and f"{tmp_path} is a folder, not a file" in err
+    path = tmp_path / "numbers.parquet"
+    pq.write_table(pa.table({"n": [1, 2]}), path)
+    code, out, err = run(capsys, "score", "--parquet", str(path), "--column", "n")
+    assert code == 1 and out == "" and "column 'n' holds int64, not text" in err

@@ -11,6 +11,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from validation.binding import bound_files
+
 CARD = """---
 license: cc-by-sa-4.0
 language:
@@ -63,13 +65,13 @@ def write_dataset_folder(
     size = -(-len(rows) // shards)
     for shard in range(shards):
         frame.slice(shard * size, size).write_parquet(folder / "data" / f"train-{shard:05d}-of-{shards:05d}.parquet")
-    if validation:
-        failed = [] if success else ["expect_column_values_to_be_between(score)"]
-        record = {"success": success, "suite": "saga_test_suite.v1", "failed": failed}
-        (folder / "saga" / "validation.json").write_text(json.dumps(record), encoding="utf-8")
     (folder / "saga" / "manifest.json").write_text(json.dumps({"rows": len(rows)}), encoding="utf-8")
     (folder / "saga" / "funnel.json").write_text(json.dumps({"total": len(rows), "kept": len(rows)}), encoding="utf-8")
     (folder / "saga" / "plots" / "funnel.png").write_bytes(PNG)
+    if validation:
+        failed = [] if success else ["expect_column_values_to_be_between(score)"]
+        record = {"success": success, "suite": "saga_test_suite.v1", "failed": failed, "files": bound_files(folder)}
+        (folder / "saga" / "validation.json").write_text(json.dumps(record), encoding="utf-8")
     return folder
 
 

@@ -17,7 +17,38 @@ def folder(dataset_folder):
 
 
 def test_a_validated_dataset_folder_is_publishable(folder):
-    assert check_publishable(folder, "dataset") == {"success": True, "suite": "saga_test_suite.v1", "failed": []}
+    verdict = check_publishable(folder, "dataset")
+    assert (verdict["success"], verdict["suite"], verdict["failed"]) == (True, "saga_test_suite.v1", [])
+    assert sorted(verdict["files"]) == ["data/train-00000-of-00001.parquet", "saga/funnel.json", "saga/manifest.json"]
+
+
+def test_a_card_re_rendered_after_validation_is_still_publishable(folder):
+    (folder / "README.md").write_text("---\nlicense: cc-by-sa-4.0\n---\n# New card\n", encoding="utf-8")
+    (folder / "saga" / "plots" / "scores.png").write_bytes(b"png")
+    assert check_publishable(folder, "dataset")["success"] is True
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda f: (f / "data" / "train-00000-of-00001.parquet").write_bytes(b"garbage"), "parquet changed since"),
+        (lambda f: (f / "saga" / "manifest.json").write_text("{}"), "saga/manifest.json changed since validation"),
+        (lambda f: (f / "data" / "extra-00000-of-00001.parquet").write_bytes(b"x"), "extra.* was never validated"),
+        (lambda f: (f / "saga" / "funnel.json").unlink(), "saga/funnel.json is missing"),
+    ],
+)
+def test_files_that_are_not_what_was_validated_are_refused(folder, change, message):
+    change(folder)
+    with pytest.raises(PublishRefusedError, match=message):
+        check_publishable(folder, "dataset")
+
+
+def test_a_verdict_without_file_digests_vouches_for_nothing(folder):
+    verdict = json.loads((folder / "saga" / "validation.json").read_text())
+    del verdict["files"]
+    (folder / "saga" / "validation.json").write_text(json.dumps(verdict))
+    with pytest.raises(PublishRefusedError, match="records no file digests"):
+        check_publishable(folder, "dataset")
 
 
 @pytest.mark.parametrize(

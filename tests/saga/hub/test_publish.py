@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import subprocess
 import sys
 
 import pytest
-from huggingface_hub import DatasetCard, HfApi
+from huggingface_hub import DatasetCard, HfApi, constants
 from huggingface_hub.errors import RepositoryNotFoundError
 
 from saga.cli.main import main
+from saga.errors import ReferenceResolutionError
+from saga.hub.references import Reference, cached_revision
+
+from .conftest import CONSUMER
 
 REPO = "saga-org/nb-sft"
 
@@ -149,7 +154,7 @@ def test_token_never_appears_in_output_logs_or_files(hub, hub_env, dataset_folde
     assert len(hub.calls("commit")) == 1  # the second push found nothing to change and only tagged the commit
 
     captured = capsys.readouterr()
-    assert "the Hub refused the token in HF_TOKEN (HTTP 403)" in captured.err
+    assert "the Hub refused the token (HTTP 403)" in captured.err
     assert caplog.records, "a verbose push logs its steps"
     for text in (captured.out, captured.err, caplog.text, process.stdout, process.stderr):
         assert token not in text
@@ -192,13 +197,13 @@ def test_wrong_or_missing_token_gives_one_clear_line(hub, hub_env, dataset_folde
     monkeypatch.setenv("HF_TOKEN", "hf_wrong_token_value")
     assert push(folder, "v1.0.0") == 1
     error = capsys.readouterr().err
-    assert "the Hub refused the token in HF_TOKEN (HTTP 401)" in error
+    assert "the Hub refused the token (HTTP 401)" in error
     assert "hf_wrong_token_value" not in error
 
     monkeypatch.delenv("HF_TOKEN")
     hub.reset()
     assert push(folder, "v1.0.0") == 1
-    assert "HF_TOKEN is not set" in capsys.readouterr().err
+    assert "no Hugging Face token" in capsys.readouterr().err
     assert hub.requests == []
 
 
@@ -246,3 +251,89 @@ def test_adapter_folder_is_published_as_a_model_repo(hub, hub_env, tmp_path, cap
     assert weights.lfs is not None  # binary weights went through LFS
     with pytest.raises(RepositoryNotFoundError):
         HfApi(token=False).model_info(repo)  # private: invisible without the token
+
+
+def test_a_rerun_of_a_finished_push_succeeds_and_prints_the_same_commit(hub, hub_env, dataset_folder, capsys):
+    folder = dataset_folder("v1", rows("første", 3))
+    assert push(folder, "v1.0.0") == 0
+    first = capsys.readouterr().out
+    commits = len(hub.calls("commit"))
+    assert push(folder, "v1.0.0") == 0
+    assert capsys.readouterr().out == first  # tag, commit SHA and URL: the same lines
+    assert len(hub.calls("commit")) == commits and len(hub.calls("create_tag")) == 1  # nothing sent again
+
+
+def test_a_commit_applied_but_its_response_lost_is_found_and_tagged(hub, hub_env, dataset_folder, capsys):
+    folder = dataset_folder("v1", rows("første", 3))
+    hub.lose_response("commit", 502)  # the Hub applies the commit; the client sees 502 and retries (412)
+
+    assert push(folder, "v1.0.0") == 0
+    out = capsys.readouterr().out
+    state = refs()
+    assert [call.status for call in hub.calls("commit")] == [502, 412]
+    assert [ref.name for ref in state.tags] == ["v1.0.0"]
+    assert state.tags[0].target_commit == state.branches[0].target_commit
+    assert f"commit: {state.tags[0].target_commit}" in out
+    assert len(hub.store.get("dataset", REPO).commits) == 2  # the repo's first commit and ours: no second copy
+
+
+def test_a_tag_created_but_its_response_lost_is_success_now_and_on_every_rerun(hub, hub_env, dataset_folder, capsys):
+    folder = dataset_folder("v1", rows("første", 3))
+    hub.lose_response("create_tag", 502)  # the tag is created; the client sees 502, retries and meets 409
+
+    assert push(folder, "v1.0.0") == 0
+    assert [call.status for call in hub.calls("create_tag")] == [502, 409]
+    tagged = refs().tags[0].target_commit
+    assert f"commit: {tagged}" in capsys.readouterr().out
+    assert push(folder, "v1.0.0") == 0  # before, every later run failed with "tag exists"
+    assert f"commit: {tagged}" in capsys.readouterr().out
+
+
+def test_an_untagged_commit_of_an_earlier_run_is_tagged_not_committed_again(hub, hub_env, dataset_folder, capsys):
+    folder = dataset_folder("v1", rows("første", 3))
+    hub.inject("create_tag", 500, times=6)  # the tag never lands: the commit stays on main, untagged
+    assert push(folder, "v1.0.0") == 1
+    assert "tagging commit" in capsys.readouterr().err and refs().tags == []
+    commits = len(hub.calls("commit"))
+
+    assert push(folder, "v1.0.0") == 0
+    assert len(hub.calls("commit")) == commits  # nothing committed twice
+    state = refs()
+    assert state.tags[0].target_commit == state.branches[0].target_commit
+
+
+def test_a_failed_commit_does_not_adopt_someone_elses_commit(hub, hub_env, dataset_folder, capsys):
+    folder = dataset_folder("v1", rows("første", 3))
+    hub.store.create_repo("dataset", REPO, private=False)
+    # Another writer commits, then our commit fails (not applied); the retry meets the moved branch (412).
+    hub.before_next("commit", lambda: hub.store.seed("dataset", REPO, {"notes.md": b"someone else's commit\n"}))
+    hub.inject("commit", 502)
+
+    assert push(folder, "v1.0.0") == 1
+    assert "branch main moved while publishing" in capsys.readouterr().err
+    assert [call.status for call in hub.calls("commit")] == [502, 412] and refs().tags == []
+
+
+def test_offline_mode_loads_a_cached_revision_and_names_a_missing_one(hub, hub_env, dataset_folder, consume):
+    data = rows("første", 4)
+    assert push(dataset_folder("v1", data), "v1.0.0") == 0
+    loaded, _ = consume(f"{REPO}@v1.0.0")  # online: resolves the tag and fills the caches
+    tagged = refs().tags[0].target_commit
+    offline = {**hub_env, "HF_HUB_OFFLINE": "1"}
+    requests = len(hub.requests)
+    run = subprocess.run(
+        [sys.executable, "-c", CONSUMER, f"{REPO}@v1.0.0"], env=offline, capture_output=True, text=True, timeout=120
+    )
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout.strip().splitlines()[-1])[f"{REPO}@v1.0.0"] == {
+        "revision": tagged,
+        "rows": {"train": data},
+    }
+    assert len(hub.requests) == requests  # nothing asked of the Hub
+
+    hub_cache = hub_env["HF_HOME"] + "/hub"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(constants, "HF_HUB_CACHE", hub_cache)
+        assert cached_revision(Reference(repo_id=REPO, revision="v1.0.0")) == tagged
+        with pytest.raises(ReferenceResolutionError, match="not in the local Hub cache, and HF_HUB_OFFLINE is set"):
+            cached_revision(Reference(repo_id=REPO, revision="v9.9.9"))
