@@ -75,7 +75,7 @@ class SentencesConfig(datasets.BuilderConfig):
 class Sentences(datasets.GeneratorBasedBuilder):
     """Clean Bokmål sentences with their article id, title and position, from Norwegian Wikipedia."""
 
-    VERSION = datasets.Version("1.0.0")
+    VERSION = datasets.Version("1.1.0")
     BUILDER_CONFIG_CLASS = SentencesConfig
     BUILDER_CONFIGS = [SentencesConfig(name="default", description="Bokmål sentences from Norwegian Wikipedia")]
     DEFAULT_CONFIG_NAME = "default"

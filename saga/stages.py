@@ -162,7 +162,7 @@ def check_config(stage: Stage, config: dict) -> None:
 
 
 def run_stage(
-    name: str, config: dict | None = None, root: Path = DEFAULT_ROOT, out_dir: Path | None = None
+    name: str, config: dict | None = None, root: str | Path = DEFAULT_ROOT, out_dir: str | Path | None = None
 ) -> tuple[BuildResult, ValidationReport]:
     """Build stage `name` into `out_dir` (default `root/name`), validate it, and render its card.
 
@@ -181,6 +181,7 @@ def run_stage(
         `InputDataError`: when another process is building the same folder.
     """
     stage = STAGES[name]
+    root, out_dir = Path(root), Path(out_dir) if out_dir is not None else None
     config = dict(config or {})
     check_config(stage, config)
     if stage.reads and "input_dir" not in config:

@@ -6,6 +6,7 @@ items survive in places; any of them in a training sentence teaches the model ma
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 
@@ -22,15 +23,25 @@ LIST_ITEM = re.compile(r"^\s*[*#:;]")
 QUOTES = str.maketrans({"“": "«", "„": "«", "”": "»", "‘": "'", "’": "'", "‚": "'", "\u00a0": " ", "\u202f": " "})
 LOW_HIGH_QUOTES = re.compile(r"„([^“”\"]*)[“”]")  # German-style „…“ before the single-character mapping
 SPACES = re.compile(r"[ \t\u2000-\u200b]+")
-MARKUP_LEFT = re.compile(r"\{\{|\}\}|\[\[|\]\]|\{\||\|\}|<[a-z/]|==")
+COMMENT = re.compile(r"<!--.*?-->", re.S)
+BOLD_ITALIC = re.compile(r"'{2,}")
+MAGIC_WORD = re.compile(r"__[A-ZÆØÅ]+__")
+ENTITY = re.compile(r"&(?:[a-zA-Z]+|#\d+|#x[0-9a-fA-F]+);")
+MARKUP_LEFT = re.compile(r"\{\{|\}\}|\[\[|\]\]|\{\||\|\}|<[a-z/!]|==|'''|__[A-Z]+__|&[a-zA-Z]+;")
+# Control characters (NUL and the like) never belong in a sentence; tabs and line breaks are whitespace.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def strip_markup(text: str) -> str:
-    """Remove templates (nested ones from the inside out), tables, references, tags and link brackets."""
+    """Remove templates (nested ones from the inside out), tables, comments, references, tags, link brackets,
+    bold and italic quotes and magic words, and resolve HTML entities ("&nbsp;")."""
     previous = None
     while previous != text:
         previous, text = text, TEMPLATE.sub("", text)
     text = TABLE.sub("", text)
+    text = COMMENT.sub("", text)
+    text = MAGIC_WORD.sub("", BOLD_ITALIC.sub("", text))
+    text = ENTITY.sub(lambda entity: html.unescape(entity.group()), text)
     text = REF.sub("", text)
     text = FILE_LINK.sub("", text)
     text = WIKI_LINK.sub(r"\1", text)
@@ -74,5 +85,15 @@ def _looks_like_heading(line: str) -> bool:
 
 
 def has_markup(sentence: str) -> bool:
-    """Markup that survived cleaning (unbalanced templates or links) makes a sentence unusable."""
-    return MARKUP_LEFT.search(sentence) is not None
+    """Markup that survived cleaning (unbalanced templates or links, bold quotes, magic words, entities) or a
+    control character (NUL) makes a sentence unusable.
+
+    Example:
+        ```python
+        >>> has_markup("Oslo er hovedstaden."), has_markup("'''Oslo''' er her.")
+        (False, True)
+        >>> has_markup("Oslo" + chr(0) + " er her.")
+        True
+        ```
+    """
+    return MARKUP_LEFT.search(sentence) is not None or CONTROL.search(sentence) is not None

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 
 from huggingface_hub.utils import disable_progress_bars
 
+from saga.hub.folders import check_publishable
 from saga.hub.publish import REPO_TYPES, publish_folder
+
+# The training records `saga train` writes, whose cards `render_adapter_card` renders.
+ADAPTER_KINDS = ("sft", "dpo")
 
 EXAMPLES = """examples:
   HF_TOKEN=hf_... saga push build/nb_sft --repo-id my-org/nb-sft --tag v1.0.0
@@ -15,7 +20,8 @@ EXAMPLES = """examples:
   saga push build/nb_sft --repo-id my-org/nb-sft --tag v2.0.0-rc1 --branch staging
   saga push runs/sft/adapter --repo-id my-org/nb-sft-lora --tag v1.0.0 --repo-type model
 
-The token comes from HF_TOKEN or from `hf auth login`, and is never printed. A dataset folder is refused unless
+The card is re-rendered for the repository and tag, so its usage snippets load exactly what was published. The
+token comes from HF_TOKEN or from `hf auth login`, and is never printed. A dataset folder is refused unless
 saga/validation.json says success and its files are the bytes that were validated; an adapter folder needs
 saga/training.json. An existing tag is never moved; pushing the same folder to it again prints the same commit.
 """
@@ -41,6 +47,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run_push(args: argparse.Namespace) -> int:
     if not getattr(args, "verbose", False):
         disable_progress_bars()  # saga's commands are quiet unless asked (-v): stderr is for errors and logs
+    check_publishable(args.folder, args.repo_type)  # refuse before touching the folder's card
+    render_card_for(args.folder, args.repo_type, args.repo_id, args.tag)
     result = publish_folder(
         args.folder, args.repo_id, args.tag, repo_type=args.repo_type, branch=args.branch, private=args.private
     )
@@ -48,3 +56,32 @@ def run_push(args: argparse.Namespace) -> int:
     print(f"commit: {result.commit_sha}")
     print(f"url: {result.commit_url}")
     return 0
+
+
+def render_card_for(folder: Path, repo_type: str, repo_id: str, tag: str) -> None:
+    """Re-render a saga card so that its usage snippets name the repository and tag it is published under (the
+    card is presentation, outside what validation vouches for); a folder saga did not build keeps its card.
+
+    Args:
+        folder (`Path`): the dataset or adapter folder.
+        repo_type (`str`): `"dataset"` or `"model"`.
+        repo_id (`str`): the target repository.
+        tag (`str`): the tag it is published under.
+    """
+    if repo_type == "dataset":
+        from saga.stages import STAGES, card_section  # deferred: the stages import every builder
+
+        manifest = folder / "saga" / "manifest.json"
+        builders = {stage.builder.__name__ for stage in STAGES.values()}
+        if not manifest.is_file() or json.loads(manifest.read_text(encoding="utf-8")).get("builder") not in builders:
+            return
+        from cards.dataset import render_dataset_card
+
+        extra, plots = card_section(folder)
+        render_dataset_card(folder, repo_id=repo_id, revision=tag, extra=extra, plots=plots)
+    elif (record := folder / "saga" / "training.json").is_file():
+        if json.loads(record.read_text(encoding="utf-8")).get("kind") not in ADAPTER_KINDS:
+            return
+        from cards.model import render_adapter_card
+
+        render_adapter_card(folder, repo_id, tag)

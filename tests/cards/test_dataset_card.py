@@ -51,4 +51,4 @@ def test_card_parses_back_with_metadata_and_plots(sentences_dir):
     assert data["size_categories"] == ["n<1K"] and data["source_datasets"] == ["wikimedia/wikipedia"]
     assert "![Rows dropped per step and reason](saga/plots/funnel.png)" in card.text
     assert (sentences_dir / "saga" / "plots" / "funnel.png").read_bytes()[:4] == b"\x89PNG"
-    assert "sentences-1.0.0`: **passed**" in card.text
+    assert "sentences-1.1.0`: **passed**" in card.text

@@ -37,3 +37,14 @@ def test_normalise_spaces_and_quotes():
 def test_has_markup():
     assert has_markup("Dette {{er}} rart")
     assert not has_markup("Dette er helt vanlig.")
+
+
+def test_strip_markup_bold_comments_magic_words_and_entities():
+    line = "'''Oslo''' &nbsp; <!-- kilde mangler --> __NOTOC__ er Norges hovedstad &amp; største by."
+    assert normalise(strip_markup(line)) == "Oslo er Norges hovedstad & største by."
+
+
+def test_control_characters_and_leftover_markup_make_a_sentence_unusable():
+    assert has_markup("Dette har" + chr(0) + " en NUL i seg.")
+    assert has_markup("Dette er ''''fet tekst.") and has_markup("Dette har &shy; i seg.")
+    assert not has_markup("Han sa «ja» og gikk.\tDet var alt.")

@@ -337,3 +337,28 @@ def test_offline_mode_loads_a_cached_revision_and_names_a_missing_one(hub, hub_e
         assert cached_revision(Reference(repo_id=REPO, revision="v1.0.0")) == tagged
         with pytest.raises(ReferenceResolutionError, match="not in the local Hub cache, and HF_HUB_OFFLINE is set"):
             cached_revision(Reference(repo_id=REPO, revision="v9.9.9"))
+
+
+def test_a_pushed_dataset_cards_snippet_loads_the_published_tag_as_printed(hub, hub_env, tmp_path):
+    import re
+
+    from saga.stages import run_stage
+
+    articles = tmp_path / "articles.jsonl"
+    text = "Bergen er en by på Vestlandet. Byen ble grunnlagt i 1070. Den har mange innbyggere."
+    articles.write_text(json.dumps({"id": "1", "title": "Bergen", "text": text}, ensure_ascii=False) + "\n")
+    result, _ = run_stage("sentences", {"source": str(articles)}, root=tmp_path / "datasets")
+    assert push(result.out_dir, "v1.2.0", repo="saga-org/nb-sentences") == 0
+
+    card = DatasetCard.load("saga-org/nb-sentences", repo_type="dataset")  # the card at main, as a stranger reads it
+    [snippet] = re.findall(r"```python\n(.*?)```", card.text, flags=re.DOTALL)
+    assert 'load_dataset("saga-org/nb-sentences", revision="v1.2.0")' in snippet
+    run = subprocess.run(
+        [sys.executable, "-c", snippet + "\nprint(ds['train'].num_rows)"],
+        env=hub_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    assert int(run.stdout.split()[-1]) == result.rows["train"]
