@@ -150,6 +150,8 @@ def build(
         "features": {name: str(feature) for name, feature in features.items()},
         "libraries": installed_versions(LIBRARIES),
     }
+    if hasattr(config, "describe_source"):  # a first stage names what it read (its path is no fingerprint part)
+        manifest["source"] = config.describe_source()
     (saga_dir / "manifest.json").write_text(
         json.dumps(manifest, indent=2, sort_keys=True, default=str, ensure_ascii=False) + "\n"
     )

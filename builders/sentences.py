@@ -71,6 +71,10 @@ class SentencesConfig(datasets.BuilderConfig):
     def wiki_source(self) -> WikiSource:
         return WikiSource(self.source, self.source_config, self.source_revision)
 
+    def describe_source(self) -> str:
+        """The articles' origin in words, for the manifest and the card (`WikiSource.describe`)."""
+        return self.wiki_source.describe()
+
 
 class Sentences(datasets.GeneratorBasedBuilder):
     """Clean Bokmål sentences with their article id, title and position, from Norwegian Wikipedia."""

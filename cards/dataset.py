@@ -15,8 +15,11 @@ TEMPLATE = files("cards") / "templates" / "dataset_card.md"
 WIKIPEDIA_LICENCE = (
     "Sentences are taken from Norwegian Wikipedia articles (© Wikipedia contributors, "
     "[CC BY-SA 4.0](https://creativecommons.org/licenses/by-sa/4.0/)); this dataset is shared under the same "
-    "licence. The bundled sample was collected by NorQuAD (CC0)."
+    "licence."
 )
+NORQUAD_CREDIT = " The bundled sample was collected by NorQuAD (CC0)."
+# Config fields that only mean something for a Hub source.
+HUB_SOURCE_FIELDS = ("source_config", "source_revision")
 # The datasets whose rows carry grammar scores, and so owe the scorer's word lists their attribution.
 SCORED_BUILDERS = {"Scored", "SFT", "ScoredCompletions", "Pairs"}
 DESCRIPTIONS = {
@@ -171,9 +174,15 @@ def dataset_card_inputs(
         "extra": extra,
         "repo_id": repo_id,
         "revision": revision,
-        "licence_text": WIKIPEDIA_LICENCE + _scorer_attribution(manifest["builder"]),
+        "licence_text": WIKIPEDIA_LICENCE + _source_credit(manifest) + _scorer_attribution(manifest["builder"]),
+        "hidden_config": () if manifest.get("source", "").startswith("the Hub") else HUB_SOURCE_FIELDS,
     }
     return card_data, variables
+
+
+def _source_credit(manifest: dict) -> str:
+    """NorQuAD's credit where the articles are its bundled sample."""
+    return NORQUAD_CREDIT if manifest.get("source", "").startswith("the bundled sample") else ""
 
 
 def _scorer_attribution(builder: str) -> str:

@@ -17,7 +17,7 @@ TEMPLATES = files("cards") / "templates"
 LICENCE = "cc-by-sa-4.0"
 LICENCE_TEXT = (
     "The training data are Norwegian Wikipedia text (© Wikipedia contributors, "
-    "[CC BY-SA 4.0](https://creativecommons.org/licenses/by-sa/4.0/)), so this adapter is shared under CC BY-SA 4.0. "
+    "[CC BY-SA 4.0](https://creativecommons.org/licenses/by-sa/4.0/)), so this {what} is shared under CC BY-SA 4.0. "
     "The base model keeps its own licence."
 )
 METHODS = {
@@ -102,7 +102,7 @@ def adapter_card_inputs(
         "results": _results(kind, record),
         "usage": _usage(base, adapter),
         "card_ref": str(folder) if repo_id is None else f"<download of {repo_id}@{revision}>",
-        "licence_text": LICENCE_TEXT,
+        "licence_text": LICENCE_TEXT.format(what="adapter"),
         "evaluation": _evaluation(folder),
     }
     return card_data, variables
@@ -143,7 +143,12 @@ def merged_card_inputs(folder: Path) -> tuple[ModelCardData, dict]:
         f'model = AutoModelForCausalLM.from_pretrained("{folder}")\n'
         f'tokenizer = AutoTokenizer.from_pretrained("{folder}")'
     )
-    return card_data, {"merge": merge, "base_text": _base_text(base), "usage": usage, "licence_text": LICENCE_TEXT}
+    return card_data, {
+        "merge": merge,
+        "base_text": _base_text(base),
+        "usage": usage,
+        "licence_text": LICENCE_TEXT.format(what="merged model"),
+    }
 
 
 def render_merged_card(folder: Path) -> ModelCard:

@@ -58,7 +58,7 @@ def score_section(path: Path) -> tuple[str, list[dict]]:
         top = rules.most_common(12)
         if top:
             plots.append(
-                bar_plot(top, path / "saga" / "plots" / "violations.png", path, "Top rule violations", "rows")
+                bar_plot(top, path / "saga" / "plots" / "violations.png", path, "Top rule violations", "violations")
             )
         if "scorer_fingerprint" in frame.columns:
             text += f"\nScorer fingerprint: `{frame['scorer_fingerprint'][0]}`.\n"

@@ -9,12 +9,12 @@ missing dataset columns, a revision that does not exist, LoRA targets the archit
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict, dataclass
 from importlib.resources import files
 from pathlib import Path
 
 import torch
+from huggingface_hub import get_token
 from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
 
 from saga.errors import InputDataError, ReferenceResolutionError, TrainingInputError
@@ -53,15 +53,23 @@ class ModelInput:
         """The JSON-ready record (`location` is left out: it is machine-specific)."""
         return {key: value for key, value in asdict(self).items() if key != "location"}
 
+    def portable_ref(self) -> str:
+        """What names the base on any machine: the Hub repository, the bundled model's name, or a folder's name
+        (a folder's full path belongs to the machine that trained)."""
+        if self.kind == "hub":
+            return self.repo_id
+        return self.ref if self.kind == "bundled" else Path(self.ref).name
+
     def pinned_ref(self) -> str:
         """A reference that loads exactly this revision again: `ORG/NAME@SHA` on the Hub, else `ref`."""
         return f"{self.repo_id}@{self.revision}" if self.kind == "hub" else self.ref
 
     def from_pretrained_kwargs(self) -> dict:
-        """`revision` pinned to the resolved SHA (Hub) and the token from `HF_TOKEN` (never a saved one)."""
+        """`revision` pinned to the resolved SHA (Hub) and the token `huggingface_hub` finds (`HF_TOKEN` or
+        `hf auth login`)."""
         if self.kind != "hub":
             return {}
-        return {"revision": self.revision, "token": os.environ.get("HF_TOKEN") or False}
+        return {"revision": self.revision, "token": get_token() or False}
 
 
 def resolve_model(ref: str) -> ModelInput:

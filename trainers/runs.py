@@ -84,8 +84,12 @@ def train_adapter(
     trainer = trainer_class(model, args=config, train_dataset=splits["train"], processing_class=tokenizer)
     result = trainer.train()
 
+    peft_config = trainer.model.peft_config["default"]
     if model_input.kind == "hub":  # so that `AutoPeftModelForCausalLM` loads the base at the trained-on commit
-        trainer.model.peft_config["default"].revision = model_input.revision
+        peft_config.revision = model_input.revision
+    # PEFT records the folder the base was loaded from: a path of this machine. Record the reference instead (the
+    # Hub repository, the bundled model's name), which is what a reader can load.
+    peft_config.base_model_name_or_path = model_input.portable_ref()
     trainer.model.save_pretrained(out_dir)
     share_like_other_files(out_dir)
     dataset = {

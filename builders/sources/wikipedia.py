@@ -61,6 +61,15 @@ class WikiSource:
             return None
         raise InputDataError(f"article source not found: {self.source}")
 
+    def describe(self) -> str:
+        """Where the articles come from, in words, without the folders (the same data anywhere reads the same)."""
+        local = self.local_files()
+        if self.source == BUNDLED_SAMPLE:
+            return "the bundled sample of 352 Norwegian Wikipedia articles collected by NorQuAD"
+        if local is None:
+            return f"the Hub dataset {self.source}, config {self.config}, revision {self.revision or 'main'}"
+        return "local file(s) " + ", ".join(path.name for path in local)
+
     def fingerprint(self) -> str:
         """sha256 of the local files' bytes, or the Hub id + config + revision (resolved by the publisher)."""
         local = self.local_files()

@@ -52,3 +52,20 @@ def test_card_parses_back_with_metadata_and_plots(sentences_dir):
     assert "![Rows dropped per step and reason](saga/plots/funnel.png)" in card.text
     assert (sentences_dir / "saga" / "plots" / "funnel.png").read_bytes()[:4] == b"\x89PNG"
     assert "sentences-1.1.0`: **passed**" in card.text
+
+
+def test_the_card_names_a_local_source_and_credits_only_what_it_used(sentences_dir):
+    render_dataset_card(sentences_dir)
+    text = DatasetCard.load(sentences_dir / "README.md").text
+    assert "Source: local file(s) a.jsonl." in text
+    assert "`source_config`" not in text and "NorQuAD" not in text  # a local file has no Hub config or NorQuAD part
+    assert "Norwegian Wikipedia articles" in text
+
+
+def test_the_bundled_sample_is_credited_to_norquad(tmp_path):
+    from saga.stages import run_stage
+
+    result, _ = run_stage("sentences", {"max_articles": 5}, root=tmp_path / "datasets")
+    text = (result.out_dir / "README.md").read_text(encoding="utf-8")
+    assert "Source: the bundled sample of 352 Norwegian Wikipedia articles collected by NorQuAD." in text
+    assert "The bundled sample was collected by NorQuAD (CC0)." in text

@@ -134,6 +134,7 @@ def test_merged_and_tiny_policy_cards_render_strictly(dpo_dir, tmp_path):
     text = render_strict(MERGED_TEMPLATE, *merged_card_inputs(merged))
     assert ModelCard(text).data.base_model == "norallm/normistral-7b-warm-instruct"
     assert "Merged in `bfloat16`" in text
+    assert "so this merged model is shared under CC BY-SA 4.0" in text and "this adapter" not in text
 
     tiny = {
         "config": {"num_hidden_layers": 4, "hidden_size": 256, "num_attention_heads": 4, "num_key_value_heads": 2}

@@ -40,6 +40,8 @@ def test_same_revision_config_and_seed_give_bit_identical_adapters_and_the_card_
     assert record["kind"] == "sft" and record["seed"] == 0 and record["config"]["kl_beta"] == 0.2
     assert record["dataset"]["ref"] == str(sft_folder) and len(record["dataset"]["revision"]) == 64
     assert record["base_model"]["ref"] == "tiny_nb_mistral"
+    adapter_config = json.loads((first / "adapter_config.json").read_text())
+    assert adapter_config["base_model_name_or_path"] == "tiny_nb_mistral"  # the bundled name, not this machine's path
     assert record["base_model"]["revision"] == resolve_model("tiny_nb_mistral").revision
     assert {"saga", "torch", "transformers", "trl", "peft", "datasets"} <= record["libraries"].keys()
     assert record["metrics"]["global_step"] == 3 and {"ce", "kl", "loss"} <= record["metrics"]["last_logged"].keys()
