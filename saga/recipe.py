@@ -119,7 +119,6 @@ class Recipe:
         """The `KLSFTConfig` (`kl_sft`) or `LoRADPOConfig` (`dpo`) fields: the section over the recipe's seed."""
         return {
             "seed": self.seed,
-            "disable_tqdm": True,
             **self.sections.get(kind, {}),
             "output_dir": str(self.folder(kind)),
         }

@@ -31,13 +31,19 @@ MARKERS = {
         "fekk", "seier", "byggje", "skulen", "veit", "ligg", "jenta", "heim", "høyrer", "gjer",
     },
     "sv": {"och", "inte", "jag", "är", "också", "hon", "honom", "från", "efter", "mycket", "kunde", "skulle"},
-    "da": {"af", "efter", "nogle", "nogen", "mig", "dig", "sig", "hvad", "meget", "tilbage", "spørgsmål", "købe"},
+    "da": {
+        "af", "efter", "nogle", "nogen", "mig", "dig", "sig", "hvad", "meget", "tilbage", "spørgsmål", "købe", "noget",
+        "næste", "bog", "bogen", "dreng", "drenge", "rigtig", "rigtigt", "sige", "tage", "børnene", "køkkenet",
+        "køkken", "hedder",
+    },
     "en": {
         "the", "and", "of", "is", "was", "with", "that", "this", "have", "not", "she", "he", "are", "were", "has",
         "which", "from", "as",
     },
 }  # fmt: skip
-FOREIGN_LETTERS = {"sv": re.compile(r"[äöÄÖ]")}
+# Letters and spellings Bokmål does not use: Swedish ä and ö; Danish "ej" and "øj" where Bokmål writes "ei" and
+# "øy" ("dejlig", "vejret", "arbejder", "højt").
+FOREIGN_LETTERS = {"sv": re.compile(r"[äöÄÖ]"), "da": re.compile(r"\w(?:ej|øj)", re.IGNORECASE)}
 WORD = re.compile(r"\w+", re.UNICODE)
 
 

@@ -124,8 +124,6 @@ def build_config(config_class, options: dict):
     fields = {key: value for key, value in options.items() if key in config_class.__dataclass_fields__}
     values.update(fields)
     values["output_dir"] = str(options["out"])
-    if not options.get("verbose"):
-        values.setdefault("disable_tqdm", True)  # the Trainer's progress bar; its logs still go to stderr
     try:
         (config,) = HfArgumentParser(config_class).parse_dict(values)
     except ValueError as err:
@@ -134,7 +132,8 @@ def build_config(config_class, options: dict):
 
 
 def quiet_progress() -> None:
-    """saga's commands are quiet unless asked (-v): no download, dataset-map or weight-loading progress bars."""
+    """saga's commands are quiet unless asked (-v): no download, dataset-map or weight-loading progress bars; the
+    training run keeps its one bar (the Trainer's), on stderr."""
     import datasets
     import transformers
     from huggingface_hub.utils import disable_progress_bars

@@ -38,3 +38,18 @@ def test_nynorsk_swedish_english_are_recognised():
 
 def test_text_without_letters_is_undetermined():
     assert detect(["123 456"]) == [("und", 0.0)]
+
+
+# Danish sentences whose words lingua alone cannot tell from Bokmål without a marker: the "ej"/"øj" spellings and
+# Danish word forms ("næste", "bogen", "noget") confirm them.
+DANISH = [
+    "Vejret er dejligt i dag.",
+    "Han arbejder som lærer på en skole i København.",
+    "Bogen handler om en dreng og hans hund.",
+    "Vi skal købe en ny bil til næste år.",
+    "Der er noget galt med computeren.",
+]
+
+
+def test_danish_is_recognised_by_its_spellings():
+    assert [code for code, _ in detect(DANISH)] == ["da"] * len(DANISH)
