@@ -27,13 +27,15 @@ from saga.versions import installed_versions, source_fingerprint
 logger = logging.getLogger(__name__)
 
 CODE_ROOT = Path(__file__).parent
+OFFLINE_TOOLS = CODE_ROOT / "scoring" / "training"
 LIBRARIES = ("saga", "datasets", "spacy", "polars", "pyarrow", "lingua-language-detector", "great-expectations")
 BUILDER_CONFIG_BASE = {f.name for f in dataclasses.fields(datasets.BuilderConfig)}
 
 
 def code_fingerprint() -> str:
-    """sha256 over the source of the `builders` package: any change of a rule or step changes every build."""
-    return source_fingerprint(CODE_ROOT, sorted(CODE_ROOT.rglob("*.py")))
+    """sha256 over the source of the `builders` package but the scorer's offline tools (which no build runs): any
+    change of a rule or step changes every build."""
+    return source_fingerprint(CODE_ROOT, sorted(p for p in CODE_ROOT.rglob("*.py") if OFFLINE_TOOLS not in p.parents))
 
 
 def config_dict(config: datasets.BuilderConfig) -> dict:

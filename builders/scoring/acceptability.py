@@ -5,7 +5,7 @@ tag sequences. This classifier reads each token's lower-cased form, its suffix, 
 its dependency relation, the direction and distance of its head and its capitalisation, runs a two-layer BiLSTM
 over the sentence and max-pools it into one logit, so it can notice that "bor Oslo" lacks a preposition or that
 "han spiste" stands in the wrong order after a fronted adverbial. It is trained on correct sentences against
-ScaLA-style corruptions of them (`builders.scoring.acceptability_data`, `saga scorer train-acceptability`),
+ScaLA-style corruptions of them (`builders.scoring.training.acceptability_data`, `saga scorer train-acceptability`),
 never on the held-out sentences `saga scorer eval` reports, with a second, token-level loss during training on
 where each corruption is (`AcceptabilityTrainingConfig.token_loss_weight`).
 

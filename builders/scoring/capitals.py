@@ -1,4 +1,4 @@
-"""How edited Bokmål capitalises words inside a sentence, counted from the pipeline's training text.
+"""How edited Bokmål capitalises words inside a sentence: the table the capitalisation rules read.
 
 Bokmål writes days, months, languages, nationalities and common nouns in lower case inside a sentence ("på mandag",
 "norsk mat", "staten"), and names with a capital ("Norge", "Jesus"). Learners mix the two up. Ordbank lists word
@@ -6,7 +6,8 @@ forms in lower case and wordfreq's list is lower-cased, so neither says which wo
 table (`assets/scorer/capitals_v1.json`, written by `saga scorer build-capitals`) holds, for every word seen with a
 capital inside a sentence at least once, how often it was seen so and how often in lower case. It is counted from
 the sentences the acceptability classifier trains on (NDT train, UD dev and the trainable UD test, the CC0 news
-sentences, the bundled Wikipedia sample), never from the held-out sentences or from any evaluation set.
+sentences, the bundled Wikipedia sample), never from the held-out sentences or from any evaluation set
+(`builders.scoring.training.capital_counts`).
 
 `builders.scoring.rules.orthography` reads it: a word capitalised inside a sentence that edited text writes in lower
 case is flagged, and so is a name written in lower case that edited text always capitalises.
@@ -15,9 +16,6 @@ case is flagged, and so is a name written in lower case that edited text always 
 from __future__ import annotations
 
 import json
-import re
-from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
@@ -27,7 +25,6 @@ from builders.scoring.errors import ScorerConfigError
 
 FORMAT = "saga-capitals-v1"
 BUNDLED_CAPITALS = files("assets") / "scorer" / "capitals_v1.json"
-CHUNK = re.compile(r"\S+")
 # Characters that open a quotation, a parenthesis or a list item: the word after them may start a sentence.
 OPENERS = "«\"'“‘(-–—[•*"
 # Characters that end a sentence or introduce one (":" before a quoted or independent sentence).
@@ -52,69 +49,6 @@ class CapitalsTable:
     def lower_case(self, word: str) -> int:
         """How often edited text wrote `word` in lower case inside a sentence, if it also capitalised it."""
         return self.counts.get(word, (0, 0))[1]
-
-
-def inner_words(sentence: str) -> Iterable[tuple[str, bool]]:
-    """The words of `sentence` that stand inside it, each with whether it stands alone among capitalised words.
-
-    A word stands inside when it is not the first, nor one after sentence-ending punctuation, an opening quote,
-    bracket or dash; trailing punctuation is stripped. A capitalised word next to another capitalised word is part of
-    a multi-word name ("Norsk Hydro", "Den norske Turistforening" is not: "norske" is lower case), which says
-    nothing about the word on its own.
-
-    Args:
-        sentence (`str`): one sentence of running text.
-
-    Example:
-        ```python
-        >>> [word for word, alone in inner_words("Han bor i Norge. Det «Store» huset i Norsk Hydro") if alone]
-        ['bor', 'Norge', 'huset']
-        ```
-    """
-    chunks = CHUNK.findall(sentence)
-    words = [chunk.strip(".,;:!?»”\"')]…") for chunk in chunks]
-    inside = [
-        index > 0
-        and not chunks[index - 1].endswith(tuple(SENTENCE_ENDS))
-        and chunks[index - 1] not in OPENERS
-        and word[:1] not in OPENERS
-        and word.replace("-", "").isalpha()
-        for index, word in enumerate(words)
-    ]
-    named = [flag and word[:1].isupper() for flag, word in zip(inside, words, strict=True)]
-    for index, word in enumerate(words):
-        if inside[index]:
-            yield word, not ((index > 0 and named[index - 1]) or (index + 1 < len(words) and named[index + 1]))
-
-
-def count_capitals(sentences: Iterable[str]) -> dict[str, tuple[int, int]]:
-    """(capitalised, lower-case) counts inside sentences of every word capitalised there, alone, at least once.
-
-    Args:
-        sentences (`Iterable[str]`): sentences of edited Bokmål text.
-    """
-    capital, lower = Counter(), Counter()
-    for sentence in sentences:
-        for word, alone in inner_words(sentence):
-            if word.islower():
-                lower[word] += 1
-            elif alone and word[0].isupper() and word[1:].islower():
-                capital[word.lower()] += 1
-    return {word: (n, lower[word]) for word, n in sorted(capital.items())}
-
-
-def write_capitals(counts: dict[str, tuple[int, int]], path: str | Path) -> Path:
-    """Write the table as sorted JSON (same counts → same bytes).
-
-    Args:
-        counts (`dict[str, tuple[int, int]]`): from `count_capitals`.
-        path (`str` or `Path`): the JSON file.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    payload = {"format": FORMAT, "counts": {word: list(pair) for word, pair in sorted(counts.items())}}
-    path.write_text(json.dumps(payload, ensure_ascii=False, sort_keys=True, indent=0) + "\n", encoding="utf-8")
-    return path
 
 
 @lru_cache(maxsize=4)

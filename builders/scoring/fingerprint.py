@@ -26,25 +26,16 @@ from saga.versions import file_sha256, source_fingerprint
 SCORER_VERSION = "2.0.0"
 
 CODE_ROOT = Path(__file__).parents[1]
-# Modules of `builders.scoring` that build, train or evaluate the scorer's assets but never run while scoring.
-OFFLINE_MODULES = frozenset(
-    {
-        "acceptability_data.py",
-        "acceptability_training.py",
-        "evaluation.py",
-        "inflection_pairs.py",
-        "minimal_pairs.py",
-        "nocola.py",
-    }
-)
+# The scorer's offline tools (training and evaluating its assets): never run while scoring.
+OFFLINE_FOLDER = CODE_ROOT / "scoring" / "training"
 # What the scorer reads outside `builders.scoring`: the language detector and the sentence splitter.
 TEXT_MODULES = ("text/language.py", "text/splitting.py")
 
 
 def scoring_code_files() -> list[Path]:
-    """The source files a score is computed by: `builders.scoring` (rules included) but its offline tools, and
-    `TEXT_MODULES`, in a fixed order."""
-    scoring = sorted(p for p in (CODE_ROOT / "scoring").rglob("*.py") if p.name not in OFFLINE_MODULES)
+    """The source files a score is computed by: `builders.scoring` (rules included) but its offline tools
+    (`builders/scoring/training/`), and `TEXT_MODULES`, in a fixed order."""
+    scoring = sorted(p for p in (CODE_ROOT / "scoring").rglob("*.py") if OFFLINE_FOLDER not in p.parents)
     return scoring + [CODE_ROOT / name for name in TEXT_MODULES]
 
 

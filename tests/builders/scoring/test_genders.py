@@ -5,13 +5,8 @@ import json
 import pytest
 
 from builders.scoring.errors import ScorerConfigError
-from builders.scoring.genders import (
-    count_genders,
-    decide_genders,
-    read_genders,
-    treebank_sentences,
-    write_genders,
-)
+from builders.scoring.genders import read_genders
+from builders.scoring.training.gender_counts import count_genders, decide_genders, treebank_sentences, write_genders
 from saga.cli.main import main
 
 # NDT rows: id, form, lemma, OBT word class (twice), OBT features, head, relation, _, misc. "ap001" is trainable

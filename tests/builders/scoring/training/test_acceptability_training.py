@@ -3,16 +3,17 @@
 import pytest
 
 from builders import nlp as nlp_loader
-from builders.scoring import acceptability_training, segmentation
-from builders.scoring.acceptability_data import (
+from builders.scoring import segmentation
+from builders.scoring.acceptability_features import FIELDS
+from builders.scoring.training import acceptability_training
+from builders.scoring.training.acceptability_data import (
     SourceSentence,
     build_examples,
     corruption_positions,
     detokenize_forms,
     source_sentences,
 )
-from builders.scoring.acceptability_features import FIELDS
-from builders.scoring.acceptability_training import (
+from builders.scoring.training.acceptability_training import (
     AcceptabilityTrainingConfig,
     build_vocab,
     examples_file,

@@ -6,9 +6,9 @@ correct sentence scores strictly higher than its corrupted copy, with ties repor
 sentences are the UD Norwegian-Bokmål test documents that `nb_saga_sm` never trained on
 (`builders.nlp.training.HELDOUT`).
 
-Two sets of pairs are built from them: the ScaLA corruptions (`builders.scoring.minimal_pairs`; the issue's goal is
-on these), which the acceptability classifier is trained on for other sentences, and the inflection corruptions
-(`builders.scoring.inflection_pairs`), which no part of the scorer was trained on.
+Two sets of pairs are built from them: the ScaLA corruptions (`builders.scoring.training.minimal_pairs`), which the
+acceptability classifier is trained on for other sentences, and the inflection corruptions
+(`builders.scoring.training.inflection_pairs`), which no part of the scorer was trained on.
 """
 
 from __future__ import annotations
@@ -20,15 +20,15 @@ from pathlib import Path
 from scipy.stats import mannwhitneyu
 
 from builders.nlp.training import HELDOUT
-from builders.scoring.inflection_pairs import INFLECTIONS, inflection_pairs
-from builders.scoring.minimal_pairs import (
+from builders.scoring.scorer import GrammarScorer
+from builders.scoring.training.inflection_pairs import INFLECTIONS, inflection_pairs
+from builders.scoring.training.minimal_pairs import (
     CORRUPTIONS,
     MinimalPair,
     minimal_pairs,
     read_annotated_sentences,
     read_treebank_sentences,
 )
-from builders.scoring.scorer import GrammarScorer
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,8 @@ pairs are seeded."""
 import random
 
 from builders.nlp.treebank import Sentence, Token
-from builders.scoring.inflection_pairs import (
+from builders.scoring.lexicon import load_lexicon
+from builders.scoring.training.inflection_pairs import (
     INFLECTIONS,
     adjective_inflection,
     inflect,
@@ -12,8 +13,7 @@ from builders.scoring.inflection_pairs import (
     noun_definiteness,
     verb_finiteness,
 )
-from builders.scoring.lexicon import load_lexicon
-from builders.scoring.minimal_pairs import detokenize
+from builders.scoring.training.minimal_pairs import detokenize
 
 # (form, lemma, UPOS, FEATS, head, deprel) per token; ids are 1-based positions.
 SENTENCES = {

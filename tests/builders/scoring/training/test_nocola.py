@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from builders.scoring.nocola import (
+from builders.scoring.training.nocola import (
     JudgedSentence,
     evaluate_nocola,
     format_reports,
@@ -17,7 +17,7 @@ from builders.scoring.nocola import (
 )
 from saga.errors import InputDataError
 
-SAMPLE = Path(__file__).parents[2] / "fixtures" / "nocola" / "nocola_sample.txt"
+SAMPLE = Path(__file__).parents[3] / "fixtures" / "nocola" / "nocola_sample.txt"
 
 
 def test_read_nocola_keeps_labels_codes_and_order():

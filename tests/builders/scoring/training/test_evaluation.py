@@ -2,7 +2,13 @@
 
 import pytest
 
-from builders.scoring.evaluation import auroc, evaluate_heldout, evaluate_inflections, format_table, report_pairs
+from builders.scoring.training.evaluation import (
+    auroc,
+    evaluate_heldout,
+    evaluate_inflections,
+    format_table,
+    report_pairs,
+)
 
 CONLLU_ROWS = [
     ("s1", [("Han", "PRON", 2), ("spiste", "VERB", 0), ("fisk", "NOUN", 2), ("i", "ADP", 5), ("går", "NOUN", 2)]),

@@ -26,17 +26,18 @@ from builders.scoring.acceptability import (
     AcceptabilityClassifier,
     load_classifier,
 )
-from builders.scoring.acceptability_data import SourceSentence, build_examples, source_sentences
 from builders.scoring.acceptability_features import FIELDS, SPECIALS, UNK
-from builders.scoring.evaluation import auroc
+from builders.scoring.training.acceptability_data import SourceSentence, build_examples, source_sentences
+from builders.scoring.training.evaluation import auroc
 from saga.threads import torch_threads
 from saga.versions import file_sha256, source_fingerprint
 
 logger = logging.getLogger(__name__)
 # The modules that turn source sentences into examples (corruptions, parsing, features): part of the cache key.
-EXAMPLE_CODE_ROOT = Path(__file__).parent
+EXAMPLE_CODE_ROOT = Path(__file__).parents[1]
 EXAMPLE_CODE = tuple(
-    EXAMPLE_CODE_ROOT / name for name in ("minimal_pairs.py", "acceptability_data.py", "acceptability_features.py")
+    EXAMPLE_CODE_ROOT / name
+    for name in ("training/minimal_pairs.py", "training/acceptability_data.py", "acceptability_features.py")
 )
 
 
@@ -69,7 +70,7 @@ class AcceptabilityTrainingConfig:
             teacher's P(corrupted) instead of the label; only with `teacher`.
         threads (`int`, *optional*, defaults to 2): torch CPU threads.
         corruption_rounds (`int`, *optional*, defaults to 2): rounds of corruptions per source sentence (see
-            `builders.scoring.acceptability_data.build_examples`).
+            `builders.scoring.training.acceptability_data.build_examples`).
     """
 
     epochs: int = 6
@@ -201,7 +202,7 @@ def train_classifier(
     """Train on the examples whose `dev` is false, select the epoch by dev AUROC; returns the model and a report.
 
     Args:
-        examples (`list[dict]`): from `builders.scoring.acceptability_data.build_examples`.
+        examples (`list[dict]`): from `builders.scoring.training.acceptability_data.build_examples`.
         config (`AcceptabilityTrainingConfig`): the settings.
     """
     train = [e for e in examples if not e["dev"]]

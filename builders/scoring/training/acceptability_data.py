@@ -9,7 +9,7 @@ held-out evaluation sentences (`builders.nlp.training.HELDOUT`, never read here 
 * the CC0 newspaper sentences (`news_nb`) and the bundled Wikipedia sample (`assets/wiki_nb`).
 
 Each source sentence is parsed by the scorer's pipeline; its predicted UPOS drive the ScaLA corruptions of
-`builders.scoring.minimal_pairs` (one deletion, one swap, with a seed other than the evaluation's), and each
+`builders.scoring.training.minimal_pairs` (one deletion, one swap, with a seed other than the evaluation's), and each
 corrupted copy is parsed again, so the classifier learns from the same kind of analysis it reads when scoring.
 Each round of corruptions uses its own seed, so two rounds give each sentence up to two deletions and two swaps.
 Sentences are split into train and dev by a stable hash of their text; UD dev's tune slice (the pipeline's model
@@ -35,7 +35,7 @@ from tqdm import tqdm
 from builders.nlp.training import HELDOUT, TREEBANK_FILES, _is_tune
 from builders.nlp.treebank import Sentence, read_conll
 from builders.scoring.acceptability_features import token_features
-from builders.scoring.minimal_pairs import Word, minimal_pairs
+from builders.scoring.training.minimal_pairs import Word, minimal_pairs
 from builders.text.cleaning import paragraphs
 from builders.text.splitting import split_sentences
 from saga.errors import InputDataError
