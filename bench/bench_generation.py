@@ -26,7 +26,7 @@ from builders.build import build
 from builders.generation import SamplingSettings, load_backend
 from builders.pairing import Candidate, pair_prompt
 from builders.pairs import Pairs
-from trainers.inputs import resolve_model
+from saga.models import resolve_model
 
 WIKI = files("assets") / "wiki_nb" / "norquad_wikipedia_nb.jsonl"
 TEMPERATURES = (0.7, 0.9, 1.1)

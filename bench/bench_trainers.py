@@ -29,9 +29,9 @@ from builders.text.cleaning import paragraphs
 from builders.text.splitting import split_sentences
 from saga.cli.train import quiet_progress
 from saga.hub.references import load_dataset_ref
+from saga.models import load_model_and_tokenizer, resolve_model
 from trainers.dpo_config import LoRADPOConfig
 from trainers.dpo_trainer import LoRADPOTrainer
-from trainers.inputs import load_model_and_tokenizer, resolve_model
 from trainers.kl_sft_config import KLSFTConfig
 from trainers.kl_sft_trainer import KLSFTTrainer
 

@@ -121,7 +121,7 @@ def run_dataset_stage(recipe: Recipe, name: str) -> StageOutcome:
 
 def run_training_stage(recipe: Recipe, kind: str) -> StageOutcome:
     """Train the KL-SFT (`kl_sft`) or DPO (`dpo`) adapter, unless its folder has the same stage fingerprint."""
-    from trainers.inputs import resolve_model
+    from saga.models import resolve_model
     from trainers.runs import library_versions, train_adapter
 
     out = recipe.folder(kind)
@@ -170,8 +170,8 @@ def run_merge_stage(recipe: Recipe) -> StageOutcome:
 def run_eval_stage(recipe: Recipe) -> tuple[StageOutcome, dict]:
     """Evaluate base, KL-SFT and DPO; write `eval.json` and the card table into each adapter folder."""
     from builders.scoring.scorer import GrammarScorerConfig
+    from saga.models import resolve_model
     from trainers.evaluation import EvalModel, adapter_model, evaluate_models, write_adapter_evaluation
-    from trainers.inputs import resolve_model
 
     out, sft, dpo = recipe.folder("eval"), recipe.folder("kl_sft"), recipe.folder("dpo")
     config = recipe.eval_config()
@@ -205,8 +205,8 @@ def run_eval_stage(recipe: Recipe) -> tuple[StageOutcome, dict]:
 def run_push_stage(recipe: Recipe) -> StageOutcome:
     """Publish each folder named in `push:` with its tag; a folder already published under that tag is skipped."""
     from cards.model import render_adapter_card
-    from saga.hub.folders import folder_fingerprint
     from saga.hub.publish import publish_folder
+    from saga.versions import folder_fingerprint
 
     done, pushed = recipe.root / "push", []
     for stage, entry in recipe.push.items():

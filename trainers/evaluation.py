@@ -30,9 +30,9 @@ from builders.generation.models import resolve_adapter
 from builders.generation.transformers_backend import TransformersBackend
 from builders.scoring.scorer import GrammarScorer, GrammarScorerConfig
 from saga.errors import InputDataError
+from saga.models import ModelInput, resolve_model, resolve_recorded_model
 from saga.threads import torch_threads
 from trainers.eval_config import EvalConfig
-from trainers.inputs import ModelInput, resolve_model, resolve_recorded_model
 from trainers.runs import read_record
 
 logger = logging.getLogger(__name__)

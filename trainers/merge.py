@@ -16,9 +16,9 @@ from huggingface_hub import snapshot_download
 
 from cards.model import render_merged_card
 from saga.hub.references import parse_reference, resolve_revision
+from saga.models import MERGE_RECORD, resolve_recorded_model
 from saga.permissions import share_like_other_files
 from saga.versions import file_sha256
-from trainers.inputs import MERGE_RECORD, resolve_recorded_model
 from trainers.runs import check_empty_output, library_versions, read_record
 
 logger = logging.getLogger(__name__)

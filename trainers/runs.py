@@ -18,18 +18,12 @@ import torch
 from cards.model import render_adapter_card
 from saga.errors import InputDataError, ReferenceResolutionError
 from saga.hub.references import load_dataset_ref, parse_reference, resolve_revision
+from saga.models import DEFAULT_MODEL, load_model_and_tokenizer, resolve_model, resolve_recorded_model
 from saga.permissions import share_like_other_files
 from saga.versions import file_sha256, installed_versions
 from trainers.dpo_config import LoRADPOConfig
 from trainers.dpo_trainer import LoRADPOTrainer
-from trainers.inputs import (
-    DEFAULT_MODEL,
-    check_dataset,
-    check_lora_targets,
-    load_model_and_tokenizer,
-    resolve_model,
-    resolve_recorded_model,
-)
+from trainers.inputs import check_dataset, check_lora_targets
 from trainers.kl_sft_config import KLSFTConfig
 from trainers.kl_sft_trainer import KLSFTTrainer
 

@@ -13,7 +13,7 @@ from builders.generation.errors import GenerationError
 from builders.generation.sampling import SamplingSettings
 
 if TYPE_CHECKING:
-    from trainers.inputs import ModelInput
+    from saga.models import ModelInput
 
 BACKENDS = ("transformers", "vllm")
 
@@ -56,7 +56,7 @@ def load_backend(
 
     Args:
         name (`str`): one of `BACKENDS`.
-        model (`ModelInput`): the resolved policy model (see `trainers.inputs.resolve_model`).
+        model (`ModelInput`): the resolved policy model (see `saga.models.resolve_model`).
         adapter (`ModelInput`, *optional*): a resolved LoRA adapter applied on top of `model`.
         device (`str`, defaults to `"auto"`): transformers only: `"auto"` (CUDA when available), `"cpu"`, `"cuda"`.
         batch_size (`int`, defaults to 32): transformers only: sequences per `generate` call.

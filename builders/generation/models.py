@@ -1,15 +1,15 @@
 """Resolving the policy model and its optional LoRA adapter to immutable revisions, as the trainers do.
 
-The policy is resolved by `trainers.inputs.resolve_model` (bundled `tiny_nb_mistral`, a model folder, or
+The policy is resolved by `saga.models.resolve_model` (bundled `tiny_nb_mistral`, a model folder, or
 `ORG/NAME@REV`); an adapter folder has `adapter_config.json` instead of a model's `config.json`, so it gets its own
-resolver here. Both are imported lazily by callers: `trainers.inputs` imports torch and transformers.
+resolver here. Both are imported lazily by callers: `saga.models` imports torch and transformers.
 """
 
 from __future__ import annotations
 
 from saga.errors import ReferenceResolutionError
 from saga.hub.references import parse_reference, resolve_revision
-from trainers.inputs import ModelInput, resolve_model
+from saga.models import ModelInput, resolve_model
 
 __all__ = ["resolve_adapter", "resolve_model"]
 

@@ -19,8 +19,8 @@ from transformers import GenerationConfig, LogitsProcessor, LogitsProcessorList,
 
 from builders.generation.errors import GenerationError
 from builders.generation.sampling import SamplingSettings, request_seeds, sample_seed
+from saga.models import ModelInput, load_model_and_tokenizer
 from saga.threads import torch_threads
-from trainers.inputs import ModelInput, load_model_and_tokenizer
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +68,7 @@ class TransformersBackend:
 
     Example:
         ```python
-        >>> from trainers.inputs import resolve_model
+        >>> from saga.models import resolve_model
         >>> backend = TransformersBackend(resolve_model("tiny_nb_mistral"), device="cpu", threads=1)
         >>> [len(samples) for samples in backend.generate(
         ...     [[{"role": "user", "content": "Skriv en setning om Bergen."}]], SamplingSettings(n=2, max_tokens=8)

@@ -18,7 +18,7 @@ from builders.generation.errors import BackendNotInstalledError, GenerationError
 from builders.generation.sampling import SamplingSettings, request_seeds
 
 if TYPE_CHECKING:
-    from trainers.inputs import ModelInput
+    from saga.models import ModelInput
 
 LORA_NAME = "saga-adapter"
 LORA_ID = 1  # vLLM wants a unique positive integer per adapter; one adapter per backend

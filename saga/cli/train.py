@@ -72,7 +72,7 @@ def _add_output_options(parser: argparse.ArgumentParser) -> None:
 
 
 def run_train(args: argparse.Namespace) -> int:
-    from trainers.inputs import DEFAULT_MODEL
+    from saga.models import DEFAULT_MODEL
     from trainers.runs import KINDS, retrain_from_card, train_adapter
 
     if not getattr(args, "verbose", False):

@@ -8,7 +8,6 @@ validation judged (`validation.binding`), never reaches the Hub.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
@@ -17,42 +16,6 @@ from validation.binding import VERDICT, unbound_changes
 
 DATASET_REQUIRED = ("README.md", "saga/validation.json")
 ADAPTER_REQUIRED = ("adapter_model.safetensors", "adapter_config.json", "README.md", "saga/training.json")
-_READ_CHUNK = 1 << 20
-
-
-def folder_files(folder: Path) -> list[str]:
-    """Every regular file under `folder`, as sorted POSIX paths relative to it.
-
-    Sorting makes the upload order and the fingerprint independent of the file system's listing order.
-
-    Args:
-        folder (`Path`): the folder to list.
-    """
-    return sorted(path.relative_to(folder).as_posix() for path in folder.rglob("*") if path.is_file())
-
-
-def folder_fingerprint(folder: Path) -> str:
-    """sha256 over the sorted relative paths and bytes of every file: the revision of a local folder.
-
-    Each file contributes its path, its size and its own sha256, so renaming, moving or editing any file changes
-    the fingerprint while the listing order does not.
-
-    Args:
-        folder (`Path`): the folder to fingerprint.
-
-    Returns:
-        `str`: 64 hex digits (a git commit SHA has 40, so the two kinds of revision cannot be confused).
-    """
-    digest = hashlib.sha256()
-    for relative in folder_files(folder):
-        file_digest = hashlib.sha256()
-        size = 0
-        with open(folder / relative, "rb") as handle:
-            while chunk := handle.read(_READ_CHUNK):
-                file_digest.update(chunk)
-                size += len(chunk)
-        digest.update(relative.encode() + b"\0" + size.to_bytes(8, "big") + file_digest.digest())
-    return digest.hexdigest()
 
 
 def check_publishable(folder: Path, repo_type: str) -> dict:

@@ -36,8 +36,9 @@ from huggingface_hub.utils import validate_repo_id
 from saga import __version__
 from saga.errors import HubAuthError, HubRequestError, PublishRefusedError
 from saga.hub.card_merge import merge_card_text
-from saga.hub.folders import check_publishable, folder_files, folder_fingerprint
+from saga.hub.folders import check_publishable
 from saga.hub.retry import call_hub
+from saga.versions import folder_files, folder_fingerprint
 
 logger = logging.getLogger(__name__)
 

@@ -18,8 +18,8 @@ from huggingface_hub.utils import validate_repo_id
 
 from saga import __version__
 from saga.errors import ReferenceResolutionError
-from saga.hub.folders import folder_fingerprint
 from saga.hub.retry import call_hub
+from saga.versions import folder_fingerprint
 
 if TYPE_CHECKING:
     from datasets import DatasetDict

@@ -15,8 +15,8 @@ from builders.build import build
 from builders.pairs import Pairs
 from cards.dataset import TEMPLATE, dataset_card_inputs
 from saga.hub.references import load_dataset_ref
+from saga.models import load_model_and_tokenizer, resolve_model
 from saga.stages import card_section, run_stage
-from trainers.inputs import load_model_and_tokenizer, resolve_model
 
 GENERATION = {"n_samples": 2, "max_tokens": 32, "max_prompts": 4, "shard_size": 4, "device": "cpu", "threads": 1}
 # The bundled tiny policy rarely writes a completion the scorer rates >= 0.2 (the seed's min_chosen), so these

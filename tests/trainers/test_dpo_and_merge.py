@@ -14,8 +14,8 @@ from transformers import AutoModelForCausalLM
 
 from saga.cli.main import main
 from saga.errors import ReferenceResolutionError
+from saga.models import resolve_model
 from saga.permissions import umask
-from trainers.inputs import resolve_model
 from trainers.merge import merge_adapter
 
 

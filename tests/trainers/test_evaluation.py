@@ -31,7 +31,7 @@ def sft_rows(folder, count: int) -> list[dict]:
 
 
 def test_perplexity_is_finite_and_lower_on_real_text(sft_folder):
-    from trainers.inputs import load_model_and_tokenizer, resolve_model
+    from saga.models import load_model_and_tokenizer, resolve_model
 
     model, tokenizer = load_model_and_tokenizer(resolve_model("tiny_nb_mistral"), bf16=False)
     texts = [row["text"] for row in sft_rows(sft_folder, 8)]

@@ -7,7 +7,7 @@ import torch
 from trl import SFTTrainer
 
 from saga.hub.references import load_dataset_ref
-from trainers.inputs import load_model_and_tokenizer, resolve_model
+from saga.models import load_model_and_tokenizer, resolve_model
 from trainers.kl_sft_config import KLSFTConfig, lora_config
 from trainers.kl_sft_trainer import KLSFTTrainer, ce_kl_per_token
 

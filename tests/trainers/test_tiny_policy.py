@@ -13,7 +13,7 @@ from trl.chat_template_utils import is_chat_template_stop_token_trained
 
 from builders.splits import reserved_for_prompts
 from saga.errors import InputDataError
-from trainers.inputs import resolve_model
+from saga.models import resolve_model
 from trainers.tiny_policy import LICENCE_FILES, NEWS_FILE, WIKI_FILE, TinyPolicyConfig, read_corpus, train_tiny_policy
 
 BUNDLED = Path(resolve_model("tiny_nb_mistral").location)

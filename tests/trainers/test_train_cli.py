@@ -10,7 +10,7 @@ from huggingface_hub import ModelCard
 from transformers import AutoTokenizer, GPT2Config, GPT2LMHeadModel
 
 from saga.cli.main import main
-from trainers.inputs import resolve_model
+from saga.models import resolve_model
 
 
 def train(*args: str) -> int:

@@ -15,7 +15,7 @@ import pytest
 from huggingface_hub import HfApi, ModelCard
 
 from saga.cli.main import main
-from trainers.inputs import resolve_model
+from saga.models import resolve_model
 
 MODEL_REPO, DATASET_REPO, ADAPTER_REPO = "saga-org/tiny-nb", "saga-org/nb-sft", "saga-org/nb-sft-lora"
 

@@ -5,7 +5,7 @@ import torch
 
 from builders.generation import GenerationError, SamplingSettings, load_backend
 from builders.generation.transformers_backend import SeededSampler
-from trainers.inputs import resolve_model
+from saga.models import resolve_model
 
 PROMPTS = [
     [{"role": "user", "content": "Skriv en kort tekst om Bergen."}],

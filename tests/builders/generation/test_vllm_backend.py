@@ -12,7 +12,7 @@ import pytest
 
 from builders.generation import BackendNotInstalledError, GenerationError, SamplingSettings, load_backend, request_seed
 from builders.generation.vllm_backend import VLLMBackend
-from trainers.inputs import ModelInput
+from saga.models import ModelInput
 
 PROMPTS = [
     [{"role": "user", "content": "Skriv en kort tekst om Bergen."}],

@@ -8,7 +8,8 @@ import shutil
 import pytest
 
 from saga.errors import PublishRefusedError
-from saga.hub.folders import check_publishable, folder_files, folder_fingerprint
+from saga.hub.folders import check_publishable
+from saga.versions import folder_files, folder_fingerprint
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from saga.errors import ReferenceResolutionError
-from saga.hub.folders import folder_fingerprint
 from saga.hub.references import Reference, load_dataset_ref, parse_reference, resolve_revision
+from saga.versions import folder_fingerprint
 
 REPO = "saga-org/nb-dpo"
 
