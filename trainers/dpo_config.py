@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 import torch
 from trl import DPOConfig
 
-from trainers.kl_sft_config import LORA_TARGET_MODULES, check_lora_fields
+from trainers.lora_config import LoRAFields
 
 
 @dataclass
-class LoRADPOConfig(DPOConfig):
+class LoRADPOConfig(DPOConfig, LoRAFields):
     r"""
     Configuration class for the [`LoRADPOTrainer`].
 
@@ -21,14 +21,8 @@ class LoRADPOConfig(DPOConfig):
     seven projections, batch 8 × gradient accumulation 8, 2 epochs.
 
     Parameters:
-        lora_r (`int`, *optional*, defaults to `16`):
-            LoRA rank.
-        lora_alpha (`int`, *optional*, defaults to `32`):
-            LoRA scaling numerator (the update is scaled by `lora_alpha / lora_r`).
-        lora_dropout (`float`, *optional*, defaults to `0.05`):
-            Dropout on the LoRA input.
-        lora_target_modules (`list[str]`, *optional*, defaults to the seven Mistral projections):
-            Names of the linear modules that get adapters (`q_proj` ... `down_proj`); never the LM head.
+        lora_r, lora_alpha, lora_dropout, lora_target_modules:
+            The LoRA adapter ([`~trainers.lora_config.LoRAFields`]).
 
     > [!NOTE]
     > These parameters have default values different from [`~trl.DPOConfig`]:
@@ -45,14 +39,6 @@ class LoRADPOConfig(DPOConfig):
         ```
     """
 
-    lora_r: int = field(default=16, metadata={"help": "LoRA rank."})
-    lora_alpha: int = field(default=32, metadata={"help": "LoRA alpha (the update is scaled by alpha / r)."})
-    lora_dropout: float = field(default=0.05, metadata={"help": "Dropout on the LoRA input."})
-    lora_target_modules: list[str] = field(
-        default_factory=lambda: list(LORA_TARGET_MODULES),
-        metadata={"help": "Linear modules that get LoRA adapters (never the LM head)."},
-    )
-
     # Parameters whose default values are overridden from DPOConfig
     per_device_train_batch_size: int = field(default=8, metadata={"help": "Batch size per device."})
     gradient_accumulation_steps: int = field(default=8, metadata={"help": "Micro-batches per optimiser step."})
@@ -63,7 +49,7 @@ class LoRADPOConfig(DPOConfig):
     )
 
     def __post_init__(self):
-        check_lora_fields(self.lora_r, self.lora_alpha, self.lora_dropout, self.lora_target_modules)
+        self.check_lora()
         if self.bf16 is None:
             self.bf16 = not self.fp16 and torch.cuda.is_available()
         super().__post_init__()

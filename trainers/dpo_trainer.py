@@ -11,7 +11,6 @@ from __future__ import annotations
 from trl import DPOTrainer
 
 from trainers.dpo_config import LoRADPOConfig
-from trainers.kl_sft_config import lora_config
 
 
 class LoRADPOTrainer(DPOTrainer):
@@ -41,4 +40,4 @@ class LoRADPOTrainer(DPOTrainer):
     def __init__(self, model, args: LoRADPOConfig, peft_config=None, **kwargs):
         if not isinstance(args, LoRADPOConfig):
             raise TypeError(f"LoRADPOTrainer needs a LoRADPOConfig, got {type(args).__name__}")
-        super().__init__(model, args=args, peft_config=peft_config or lora_config(args), **kwargs)
+        super().__init__(model, args=args, peft_config=peft_config or args.lora_config(), **kwargs)

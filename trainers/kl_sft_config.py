@@ -5,14 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import torch
-from peft import LoraConfig
 from trl import SFTConfig
 
-LORA_TARGET_MODULES = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
+from trainers.lora_config import LoRAFields
 
 
 @dataclass
-class KLSFTConfig(SFTConfig):
+class KLSFTConfig(SFTConfig, LoRAFields):
     r"""
     Configuration class for the [`KLSFTTrainer`].
 
@@ -29,15 +28,8 @@ class KLSFTConfig(SFTConfig):
             Completion tokens whose full-vocabulary logits (policy and reference, float32) are held in memory at once
             while computing the loss. Peak extra memory is about `6 × kl_chunk_size × vocab_size × 4` bytes
             (≈ 0.8 GB for a 32k vocabulary at the default), independent of batch size and sequence length.
-        lora_r (`int`, *optional*, defaults to `16`):
-            LoRA rank.
-        lora_alpha (`int`, *optional*, defaults to `32`):
-            LoRA scaling numerator (the update is scaled by `lora_alpha / lora_r`).
-        lora_dropout (`float`, *optional*, defaults to `0.05`):
-            Dropout on the LoRA input.
-        lora_target_modules (`list[str]`, *optional*, defaults to the seven Mistral projections):
-            Names of the linear modules that get adapters: `q_proj`, `k_proj`, `v_proj`, `o_proj`, `gate_proj`,
-            `up_proj`, `down_proj`. The LM head must not be among them (the loss reads its weight directly).
+        lora_r, lora_alpha, lora_dropout, lora_target_modules:
+            The LoRA adapter ([`~trainers.lora_config.LoRAFields`]).
 
     > [!NOTE]
     > These parameters have default values different from [`~trl.SFTConfig`]:
@@ -63,14 +55,6 @@ class KLSFTConfig(SFTConfig):
         default=1024,
         metadata={"help": "Completion tokens whose full-vocabulary logits are held at once (memory bound)."},
     )
-    lora_r: int = field(default=16, metadata={"help": "LoRA rank."})
-    lora_alpha: int = field(default=32, metadata={"help": "LoRA alpha (the update is scaled by alpha / r)."})
-    lora_dropout: float = field(default=0.05, metadata={"help": "Dropout on the LoRA input."})
-    lora_target_modules: list[str] = field(
-        default_factory=lambda: list(LORA_TARGET_MODULES),
-        metadata={"help": "Linear modules that get LoRA adapters (never the LM head)."},
-    )
-
     # Parameters whose default values are overridden from SFTConfig
     per_device_train_batch_size: int = field(default=8, metadata={"help": "Batch size per device."})
     gradient_accumulation_steps: int = field(default=8, metadata={"help": "Micro-batches per optimiser step."})
@@ -88,44 +72,7 @@ class KLSFTConfig(SFTConfig):
             raise ValueError(f"kl_beta must be >= 0, got {self.kl_beta}")
         if self.kl_chunk_size < 1:
             raise ValueError(f"kl_chunk_size must be >= 1, got {self.kl_chunk_size}")
-        check_lora_fields(self.lora_r, self.lora_alpha, self.lora_dropout, self.lora_target_modules)
+        self.check_lora()
         if self.bf16 is None:
             self.bf16 = not self.fp16 and torch.cuda.is_available()
         super().__post_init__()
-
-
-def check_lora_fields(r: int, alpha: int, dropout: float, target_modules: list[str]) -> None:
-    """Validate the LoRA fields shared by the SFT and DPO configs.
-
-    Args:
-        r (`int`): LoRA rank, >= 1.
-        alpha (`int`): LoRA alpha, > 0.
-        dropout (`float`): in [0, 1).
-        target_modules (`list[str]`): non-empty, without the LM head.
-
-    Raises:
-        `ValueError`: naming the bad value.
-    """
-    if r < 1 or alpha <= 0 or not 0.0 <= dropout < 1.0:
-        raise ValueError(f"need lora_r >= 1, lora_alpha > 0 and 0 <= lora_dropout < 1, got {r}, {alpha}, {dropout}")
-    if not target_modules:
-        raise ValueError("lora_target_modules must name at least one module")
-    if "lm_head" in target_modules:
-        raise ValueError("lora_target_modules must not include lm_head: the loss reads the LM head weight directly")
-
-
-def lora_config(args) -> LoraConfig:
-    """The `peft.LoraConfig` that a config's `lora_*` fields describe (causal LM, biases frozen).
-
-    Args:
-        args ([`KLSFTConfig`] or `LoRADPOConfig`): a config with `lora_r`, `lora_alpha`, `lora_dropout` and
-            `lora_target_modules`.
-    """
-    return LoraConfig(
-        r=args.lora_r,
-        lora_alpha=args.lora_alpha,
-        lora_dropout=args.lora_dropout,
-        target_modules=list(args.lora_target_modules),
-        bias="none",
-        task_type="CAUSAL_LM",
-    )

@@ -20,7 +20,7 @@ from peft import PeftModel
 from trl import SFTTrainer
 from trl.models.utils import disable_gradient_checkpointing
 
-from trainers.kl_sft_config import KLSFTConfig, lora_config
+from trainers.kl_sft_config import KLSFTConfig
 
 
 class _ChunkedCEKL(torch.autograd.Function):
@@ -135,7 +135,7 @@ class KLSFTTrainer(SFTTrainer):
     def __init__(self, model, args: KLSFTConfig, peft_config=None, **kwargs):
         if not isinstance(args, KLSFTConfig):
             raise TypeError(f"KLSFTTrainer needs a KLSFTConfig, got {type(args).__name__}")
-        super().__init__(model, args=args, peft_config=peft_config or lora_config(args), **kwargs)
+        super().__init__(model, args=args, peft_config=peft_config or args.lora_config(), **kwargs)
         if not isinstance(self.model, PeftModel):
             raise ValueError("KLSFTTrainer needs a LoRA adapter: its reference is the model with the adapter disabled")
         head = self.model.get_output_embeddings()

@@ -8,7 +8,7 @@ from trl import SFTTrainer
 
 from saga.hub.references import load_dataset_ref
 from saga.models import load_model_and_tokenizer, resolve_model
-from trainers.kl_sft_config import KLSFTConfig, lora_config
+from trainers.kl_sft_config import KLSFTConfig
 from trainers.kl_sft_trainer import KLSFTTrainer, ce_kl_per_token
 
 
@@ -60,7 +60,7 @@ def _trainer(trainer_class, sft_folder, tmp_path, fast, **overrides):
     splits, _ = load_dataset_ref(str(sft_folder))
     model, tokenizer = load_model_and_tokenizer(resolve_model("tiny_nb_mistral"), bf16=False)
     return trainer_class(
-        model, args=config, train_dataset=splits["train"], processing_class=tokenizer, peft_config=lora_config(config)
+        model, args=config, train_dataset=splits["train"], processing_class=tokenizer, peft_config=config.lora_config()
     )
 
 
