@@ -19,7 +19,7 @@ from pathlib import Path
 
 import datasets
 
-from builders.funnel import Funnel
+from builders.funnel import DROPPED_FILE, Funnel
 from builders.progress import quiet_datasets_progress
 from saga.errors import InputDataError, SagaError
 from saga.versions import installed_versions, source_fingerprint
@@ -139,6 +139,9 @@ def build(
     saga_dir = target / "saga"
     saga_dir.mkdir(parents=True, exist_ok=True)
     Funnel.read(Path(builder.cache_dir) / "funnel.json").write(saga_dir / "funnel.json")
+    dropped = Path(builder.cache_dir) / DROPPED_FILE
+    if dropped.is_file():  # the builder kept its dropped rows (a `write_dropped` config)
+        shutil.copyfile(dropped, saga_dir / DROPPED_FILE)
     manifest = {
         "builder": builder_cls.__name__,
         "builder_module": builder_cls.__module__,

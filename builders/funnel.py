@@ -11,6 +11,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import polars as pl
+
+DROPPED_FILE = "dropped.parquet"
+
 
 @dataclass
 class StepStats:
@@ -32,9 +36,30 @@ class StepStats:
 
 @dataclass
 class Funnel:
-    """The ordered steps of one build."""
+    """The ordered steps of one build, and (when asked) the dropped rows themselves with their reasons.
+
+    Args:
+        steps (`dict[str, StepStats]`): the steps, in the order first used.
+        keep_dropped (`bool`, defaults to `False`): collect the dropped rows (`drop_rows`) for `write`, which then
+            writes them to `dropped.parquet` beside the funnel, as datatrove's exclusion writers do.
+    """
 
     steps: dict[str, StepStats] = field(default_factory=dict)
+    keep_dropped: bool = False
+    dropped_rows: list[pl.DataFrame] = field(default_factory=list)
+
+    def drop_rows(self, step: str, reason: str, rows: pl.DataFrame, columns: tuple[str, ...]) -> None:
+        """Keep the rows a step dropped for `reason` (their `columns`), when `keep_dropped` is set.
+
+        Args:
+            step (`str`): the step that dropped them.
+            reason (`str`): the drop reason, as counted in the funnel.
+            rows (`pl.DataFrame`): the dropped rows.
+            columns (`tuple[str, ...]`): the columns to keep (strings).
+        """
+        if self.keep_dropped and rows.height:
+            kept = rows.select([pl.col(c).cast(pl.String) for c in columns])
+            self.dropped_rows.append(kept.with_columns(step=pl.lit(step), reason=pl.lit(reason)))
 
     def step(self, name: str, unit: str = "rows") -> StepStats:
         """The stats of step `name`, created on first use (steps keep the order they were first used in)."""
@@ -65,8 +90,12 @@ class Funnel:
         ]
 
     def write(self, path: Path) -> None:
+        """Write the counts as JSON to `path`, and the kept dropped rows to `dropped.parquet` beside it."""
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        if self.keep_dropped:
+            rows = pl.concat(self.dropped_rows, how="diagonal") if self.dropped_rows else pl.DataFrame()
+            rows.write_parquet(path.parent / DROPPED_FILE)
 
     @classmethod
     def read(cls, path: Path) -> Funnel:

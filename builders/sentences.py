@@ -25,6 +25,8 @@ from builders.text.language import detect
 from builders.text.splitting import split_sentences
 
 DEDUP_KEY = re.compile(r"[\W_]+", re.UNICODE)
+# What `saga/dropped.parquet` keeps of a dropped sentence (with its step and reason).
+DROPPED_COLUMNS = ("article_id", "sentence_idx", "text")
 
 
 @dataclass
@@ -43,6 +45,8 @@ class SentencesConfig(datasets.BuilderConfig):
         language (`str`, defaults to `"nb"`): the language to keep (lingua, against nn, sv, da, en).
         min_language_confidence (`float`, defaults to 0.0): also drop `language` sentences below this confidence.
         batch_articles (`int`, defaults to 200): articles per processing batch.
+        write_dropped (`bool`, defaults to `False`): also write every dropped sentence with its reason to
+            `saga/dropped.parquet` beside the dataset.
     """
 
     source: str = field(default="bundled", metadata={"fingerprint": False})
@@ -57,6 +61,7 @@ class SentencesConfig(datasets.BuilderConfig):
     language: str = "nb"
     min_language_confidence: float = 0.0
     batch_articles: int = 200
+    write_dropped: bool = False
 
     def __post_init__(self):
         super().__post_init__()
@@ -108,7 +113,7 @@ class Sentences(datasets.GeneratorBasedBuilder):
         return [datasets.SplitGenerator(name=datasets.Split.TRAIN, gen_kwargs={"articles": articles})]
 
     def _generate_examples(self, articles: datasets.Dataset):
-        funnel, seen, index = Funnel(), set(), 0
+        funnel, seen, index = Funnel(keep_dropped=self.config.write_dropped), set(), 0
         progress = tqdm(total=len(articles), desc="sentences", unit="article", disable=None)
         for batch in articles.iter(batch_size=self.config.batch_articles):
             frame = self._sentences_of(batch, funnel)
@@ -166,6 +171,7 @@ class Sentences(datasets.GeneratorBasedBuilder):
             ("markup", pl.col("text").map_elements(has_markup, return_dtype=pl.Boolean)),
         ]:
             drops[reason] = int(frame.select(bad.sum()).item())
+            funnel.drop_rows("sentences", reason, frame.filter(bad), DROPPED_COLUMNS)
             frame = frame.filter(~bad)
         keys = [
             hashlib.blake2b(DEDUP_KEY.sub(" ", t.lower()).strip().encode(), digest_size=12).digest()
@@ -176,6 +182,7 @@ class Sentences(datasets.GeneratorBasedBuilder):
             fresh.append(key not in seen)
             seen.add(key)
         drops["duplicate"] = fresh.count(False)
+        funnel.drop_rows("sentences", "duplicate", frame.filter(~pl.Series(fresh, dtype=pl.Boolean)), DROPPED_COLUMNS)
         frame = frame.filter(pl.Series(fresh, dtype=pl.Boolean))
         languages = detect(frame["text"].to_list())
         frame = frame.with_columns(
@@ -184,8 +191,13 @@ class Sentences(datasets.GeneratorBasedBuilder):
         )
         for code in sorted(set(frame["language"].unique().to_list()) - {cfg.language}):
             drops[f"language_{code}"] = int((frame["language"] == code).sum())
+            funnel.drop_rows(
+                "sentences", f"language_{code}", frame.filter(pl.col("language") == code), DROPPED_COLUMNS
+            )
         keep = (pl.col("language") == cfg.language) & (pl.col("language_confidence") >= cfg.min_language_confidence)
-        drops["low_language_confidence"] = int(frame.filter((pl.col("language") == cfg.language) & ~keep).height)
+        low = frame.filter((pl.col("language") == cfg.language) & ~keep)
+        drops["low_language_confidence"] = low.height
+        funnel.drop_rows("sentences", "low_language_confidence", low, DROPPED_COLUMNS)
         frame = frame.filter(keep)
         funnel.record("sentences", n_in, frame.height, drops, "sentences")
         return frame.select("article_id", "title", "url", "sentence_idx", "text", "n_words", "language_confidence")

@@ -19,6 +19,8 @@ from builders.features import MESSAGES
 from builders.funnel import Funnel
 from builders.splits import article_bucket, in_holdout, reserved_for_prompts
 
+# What `saga/dropped.parquet` keeps of a dropped sentence (with its step and reason).
+DROPPED_COLUMNS = ("article_id", "sentence_idx", "text", "score")
 DEFAULT_TEMPLATES = (
     "Skriv en setning om {title}.",
     "Fortell noe om {title} i én setning.",
@@ -39,6 +41,8 @@ class SFTConfig(datasets.BuilderConfig):
         prompt_share (`float`, defaults to 0.2): share of articles reserved for DPO prompts (never in SFT).
         prompt_templates (`tuple[str, ...]`): user prompts; `{title}` is the article title. One is chosen per
             sentence by a hash of the text.
+        write_dropped (`bool`, defaults to `False`): also write every dropped sentence with its reason and score
+            to `saga/dropped.parquet` beside the dataset.
     """
 
     input_dir: str = field(default="build/datasets/scored", metadata={"fingerprint": False})
@@ -48,6 +52,7 @@ class SFTConfig(datasets.BuilderConfig):
     validation_share: float = 0.05
     prompt_share: float = 0.2
     prompt_templates: tuple[str, ...] = field(default=DEFAULT_TEMPLATES)
+    write_dropped: bool = False
 
     def __post_init__(self):
         super().__post_init__()
@@ -100,6 +105,7 @@ class SFT(datasets.GeneratorBasedBuilder):
     def _select(self, scored: pl.DataFrame) -> pl.DataFrame:
         """Threshold, reserved articles, then the deterministic `max_examples` subset — each drop counted."""
         cfg, drops = self.config, {}
+        funnel = Funnel(keep_dropped=cfg.write_dropped)
         reserved = pl.col("article_id").map_elements(
             lambda a: reserved_for_prompts(a, cfg.prompt_share), return_dtype=pl.Boolean
         )
@@ -111,14 +117,15 @@ class SFT(datasets.GeneratorBasedBuilder):
         frame = scored
         for reason, bad in checks:
             drops[reason] = int(frame.select(bad.sum()).item())
+            funnel.drop_rows("selection", reason, frame.filter(bad), DROPPED_COLUMNS)
             frame = frame.filter(~bad)
         frame = frame.with_columns(
             order=pl.col("text").map_elements(lambda t: article_bucket(t, "sft-order"), return_dtype=pl.Float64)
         ).sort("order")
         if cfg.max_examples is not None and frame.height > cfg.max_examples:
             drops["over_max_examples"] = frame.height - cfg.max_examples
+            funnel.drop_rows("selection", "over_max_examples", frame.slice(cfg.max_examples), DROPPED_COLUMNS)
             frame = frame.head(cfg.max_examples)
-        funnel = Funnel()
         funnel.record("selection", scored.height, frame.height, drops, "sentences")
         self._funnel = funnel
         return frame.sort("article_id", "sentence_idx")

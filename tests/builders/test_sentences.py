@@ -109,3 +109,19 @@ def test_a_parquet_file_without_rows_is_named(tmp_path):
 def test_missing_source_is_named():
     with pytest.raises(InputDataError, match="article source not found: nope.jsonl"):
         WikiSource("nope.jsonl").local_files()
+
+
+def test_write_dropped_keeps_every_dropped_sentence_with_its_reason(tmp_path):
+    import polars as pl
+
+    from saga.stages import run_stage
+
+    path = tmp_path / "articles.jsonl"
+    text = "Oslo er en by. Oslo er en by. Dette er en helt vanlig setning om byen. Kort."
+    path.write_text(json.dumps({"id": "1", "title": "Oslo", "text": text}) + "\n", encoding="utf-8")
+    result, _ = run_stage("sentences", {"source": str(path), "write_dropped": True}, root=tmp_path / "datasets")
+    dropped = pl.read_parquet(result.out_dir / "saga" / "dropped.parquet")
+    funnel = json.loads((result.out_dir / "saga" / "funnel.json").read_text())
+    counted = next(step for step in funnel if step["step"] == "sentences")["dropped"]
+    assert dict(dropped.group_by("reason").len().iter_rows()) == {k: v for k, v in counted.items() if v}
+    assert set(dropped.columns) == {"article_id", "sentence_idx", "text", "step", "reason"}

@@ -82,3 +82,14 @@ def _cached_rows(cache) -> int:
             return db.execute("SELECT count(*) FROM scores").fetchone()[0]
     except sqlite3.OperationalError:
         return 0
+
+
+def test_sft_can_write_its_dropped_sentences_with_scores_and_reasons(root, tmp_path):
+    if not (root / "scored" / "data").is_dir():
+        run_stage("scored", root=root)
+    result, _ = run_stage("sft", {"write_dropped": True}, root=root, out_dir=tmp_path / "sft")
+    dropped = pl.read_parquet(result.out_dir / "saga" / "dropped.parquet")
+    [selection] = json.loads((result.out_dir / "saga" / "funnel.json").read_text())
+    assert dict(dropped.group_by("reason").len().iter_rows()) == {k: v for k, v in selection["dropped"].items() if v}
+    below = dropped.filter(pl.col("reason") == "below_min_score")
+    assert below.height and (below["score"].cast(pl.Float64) < 0.65).all()
