@@ -27,6 +27,18 @@ KIND_HELP = {
     "dpo": "DPO of a LoRA adapter on the merged SFT checkpoint, from `prompt`/`chosen`/`rejected` pairs",
 }
 RUN_OPTIONS = ("config", "dataset", "model", "out", "push_to", "tag")
+# TrainingArguments fields that saga's own options replace: where the adapter goes (--out) and how it is published
+# (--push-to, --tag, as one tagged commit with its card). They are left out of the help, and refused when given.
+REPLACED_FIELDS = {
+    "output_dir": "--out",
+    "push_to_hub": "--push-to",
+    "hub_model_id": "--push-to",
+    "hub_strategy": "--push-to",
+    "hub_token": "HF_TOKEN or `hf auth login`",
+    "hub_private_repo": "saga push --private",
+    "hub_always_push": "--push-to",
+    "hub_revision": "--tag",
+}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -56,6 +68,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         for action in sub._actions:
             if action.dest != "help":
                 action.default = argparse.SUPPRESS  # so that only flags actually given override --config
+            if action.dest in REPLACED_FIELDS:
+                action.help = argparse.SUPPRESS
         sub.add_argument("--config", type=Path, default=argparse.SUPPRESS, metavar="FILE", help="YAML config fields")
         sub.add_argument("--dataset", default=argparse.SUPPRESS, metavar="REF", help="ORG/NAME@REV or a folder")
         sub.add_argument(
@@ -78,6 +92,10 @@ def run_train(args: argparse.Namespace) -> int:
     if not getattr(args, "verbose", False):
         quiet_progress()
     options = vars(args)
+    replaced = sorted(name for name in REPLACED_FIELDS if name in options)
+    if replaced:
+        instead = ", ".join(f"--{name} (use {REPLACED_FIELDS[name]})" for name in replaced)
+        raise InputDataError(f"saga train sets these itself: {instead}")
     out, push_to, tag = options.get("out"), options.get("push_to"), options.get("tag")
     if out is None:
         raise InputDataError("--out DIR is required: the adapter folder to write")

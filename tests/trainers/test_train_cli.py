@@ -130,3 +130,15 @@ def test_a_non_empty_output_folder_is_refused(sft_folder, tmp_path, capsys):
     assert train("sft", "--dataset", str(sft_folder), "--out", str(out)) == 1
     assert f"output folder {out} already exists and is not empty" in capsys.readouterr().err
     assert [path.name for path in out.iterdir()] == ["old-checkpoint.bin"]
+
+
+def test_trainer_fields_saga_replaces_are_hidden_and_refused(sft_folder, tmp_path, capsys):
+    from saga.cli.main import build_parser
+
+    kinds = build_parser(["train"])._subparsers._group_actions[0].choices["train"]._subparsers._group_actions[0]
+    help_text = kinds.choices["sft"].format_help()
+    assert "--out" in help_text and "--push-to" in help_text
+    assert "--output_dir" not in help_text and "--push_to_hub" not in help_text and "--hub_model_id" not in help_text
+    code = train("sft", "--dataset", str(sft_folder), "--out", str(tmp_path / "a"), "--push_to_hub", "true")
+    assert code == 1
+    assert "saga train sets these itself: --push_to_hub (use --push-to)" in capsys.readouterr().err
