@@ -21,7 +21,7 @@ from builders.completions import FEATURES as COMPLETION_FEATURES
 from builders.dataset_inputs import read_split_files
 from builders.features import prompt_text
 from builders.funnel import Funnel
-from builders.scored import VIOLATION, ScoredConfig
+from builders.scored import VIOLATION, ScoredConfig, progress_chunk
 
 FEATURES = datasets.Features(
     {
@@ -76,7 +76,11 @@ class ScoredCompletions(datasets.GeneratorBasedBuilder):
         texts = rows["completion"].to_list()
         prompts = [prompt_text(messages) for messages in rows["prompt"].to_list()]
         results = scorer.score_batch(
-            texts, batch_size=self.config.batch_size, n_process=self.config.n_process, prompts=prompts
+            texts,
+            batch_size=self.config.batch_size,
+            n_process=self.config.n_process,
+            prompts=prompts,
+            chunk_size=progress_chunk(self.config.batch_size, self.config.n_process),
         )
         progress = tqdm(
             zip(rows.drop("split").iter_rows(named=True), results, strict=True), total=len(texts), desc="scoring"
