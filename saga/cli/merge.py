@@ -5,9 +5,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from saga.errors import InputDataError
+
 EXAMPLES = """examples:
-  saga merge --adapter runs/sft --out runs/sft-merged
-  saga merge --adapter my-org/nb-sft-lora@v1.0.0 --out runs/sft-merged --dtype bfloat16
+  saga merge runs/sft --out runs/sft-merged
+  saga merge my-org/nb-sft-lora@v1.0.0 --out runs/sft-merged --dtype bfloat16
+
+The adapter comes first, as the folder does in `saga push DIR` (`--adapter REF` is accepted too).
 
 The base model is the one recorded in the adapter's saga/training.json, loaded at the recorded revision.
 The merged folder holds the weights, the tokenizer, a card and saga/merge.json (adapter + base provenance).
@@ -22,7 +26,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--adapter", required=True, metavar="REF", help="adapter folder or ORG/NAME@REV")
+    parser.add_argument("adapter", nargs="?", metavar="ADAPTER", help="adapter folder or ORG/NAME@REV")
+    parser.add_argument("--adapter", dest="adapter_option", metavar="REF", help=argparse.SUPPRESS)
     parser.add_argument("--out", required=True, type=Path, metavar="DIR", help="merged model folder to write")
     parser.add_argument("--dtype", choices=("float32", "bfloat16"), default="float32", help="weights dtype")
     parser.set_defaults(func=run_merge)
@@ -32,9 +37,12 @@ def run_merge(args: argparse.Namespace) -> int:
     from saga.cli.train import quiet_progress
     from trainers.merge import merge_adapter
 
+    adapter = args.adapter or args.adapter_option
+    if not adapter or (args.adapter and args.adapter_option):
+        raise InputDataError("name the adapter once: saga merge ADAPTER --out DIR")
     if not getattr(args, "verbose", False):
         quiet_progress()
-    merge = merge_adapter(args.adapter, args.out, dtype=args.dtype)
+    merge = merge_adapter(adapter, args.out, dtype=args.dtype)
     base = merge["base_model"]
     print(f"merged: {args.out}")
     print(f"adapter: {merge['adapter']['ref']} (sha256 {merge['adapter']['adapter_sha256']})")

@@ -33,8 +33,14 @@ def sft_adapter(sft_folder, fast_flags, tmp_path_factory):
 @pytest.fixture(scope="module")
 def merged(sft_adapter, tmp_path_factory):
     out = tmp_path_factory.mktemp("merged") / "sft-merged"
-    assert main(["merge", "--adapter", str(sft_adapter), "--out", str(out)]) == 0
+    assert main(["merge", str(sft_adapter), "--out", str(out)]) == 0
     return out
+
+
+def test_merge_names_its_adapter_once(sft_adapter, tmp_path, capsys):
+    assert main(["merge", "--out", str(tmp_path / "m")]) == 1
+    assert main(["merge", str(sft_adapter), "--adapter", str(sft_adapter), "--out", str(tmp_path / "m")]) == 1
+    assert capsys.readouterr().err.count("name the adapter once: saga merge ADAPTER --out DIR") == 2
 
 
 def test_merged_checkpoint_computes_what_base_plus_adapter_computes(sft_adapter, merged):
