@@ -67,15 +67,21 @@ def sentences(limit: int) -> list[tuple[str, str]]:
 
 def write_datasets(root: Path, rows: int) -> tuple[Path, Path]:
     """An SFT folder (`messages`) and a pairs folder (`prompt`/`chosen`/`rejected`) under `root`."""
+    return write_folders(root, [(f"Skriv en setning om {title}.", sentence) for title, sentence in sentences(rows)])
+
+
+def write_folders(root: Path, examples: list[tuple[str, str]]) -> tuple[Path, Path]:
+    """`root/sft` and `root/pairs` in Hub layout from (prompt, answer) pairs: each answer is the chosen side of a
+    pair whose rejected side is its words reversed and lower-cased (clearly worse Norwegian)."""
     sft, pairs = [], []
-    for title, sentence in sentences(rows):
-        prompt = {"role": "user", "content": f"Skriv en setning om {title}."}
-        sft.append({"messages": [prompt, {"role": "assistant", "content": sentence}]})
-        rejected = " ".join(reversed(sentence.split())).lower()
+    for prompt_text, answer in examples:
+        prompt = {"role": "user", "content": prompt_text}
+        sft.append({"messages": [prompt, {"role": "assistant", "content": answer}]})
+        rejected = " ".join(reversed(answer.split())).lower()
         pairs.append(
             {
                 "prompt": [prompt],
-                "chosen": [{"role": "assistant", "content": sentence}],
+                "chosen": [{"role": "assistant", "content": answer}],
                 "rejected": [{"role": "assistant", "content": rejected}],
             }
         )

@@ -21,14 +21,16 @@ from pathlib import Path
 import datasets
 import polars as pl
 from datasets.builder import Key
+from tqdm.auto import tqdm
 
 from builders.build import BUILDER_CONFIG_BASE
 from builders.dataset_inputs import input_fingerprint, read_split_files
+from builders.executor import RayExecutor
 from builders.features import MESSAGES
 from builders.funnel import Funnel
-from builders.generation.backend import BACKENDS, GenerationBackend, load_backend
-from builders.generation.errors import GenerationError
-from builders.generation.sampling import SAGA_REPETITION_PENALTY, SamplingSettings, request_seeds
+from builders.generation.backend import BACKENDS
+from builders.generation.sampling import SAGA_REPETITION_PENALTY, SamplingSettings
+from builders.generation.shard_generator import GenerateActor, ShardGenerator
 from builders.generation.shards import ShardStore
 from saga.versions import source_fingerprint
 
@@ -58,7 +60,7 @@ FEATURES = datasets.Features(
 )
 # Fields that change how, not what, is generated stay out of the shard key (`input_dir` is replaced by the prompts'
 # fingerprint; `shard_size` is in the key: it decides which prompts a shard file holds).
-OPERATIONAL = {"batch_size", "device", "threads", "vllm_options", "work_dir", "input_dir"}
+OPERATIONAL = {"batch_size", "device", "threads", "vllm_options", "work_dir", "input_dir", "executor"}
 GENERATION_CODE = (Path(__file__), *sorted((Path(__file__).parent / "generation").glob("*.py")))
 
 
@@ -97,8 +99,11 @@ class CompletionsConfig(datasets.BuilderConfig):
         threads (`int`, *optional*): transformers: torch CPU threads (`None`: torch's default).
         vllm_options (`dict`, *optional*): vLLM: more `vllm.LLM` arguments (`gpu_memory_utilization`, ...).
         work_dir (`str`, *optional*): the shard cache (default: `.cache/completions` beside the input folder).
+        executor (`dict`, *optional*): where to generate: `None` in this process, `{"type": "ray", "address": ...,
+            "num_workers": N}` with missing shards spread over N Ray actors, each holding one model (and one GPU
+            for `vllm` or `device: cuda`); see `builders.executor`.
 
-    `batch_size`, `device`, `threads`, `vllm_options` and `work_dir` change how, not what, is computed
+    `batch_size`, `device`, `threads`, `vllm_options`, `work_dir` and `executor` change how, not what, is computed
     (`metadata={"fingerprint": False}`).
     """
 
@@ -120,9 +125,11 @@ class CompletionsConfig(datasets.BuilderConfig):
     threads: int | None = field(default=None, metadata={"fingerprint": False})
     vllm_options: dict = field(default_factory=dict, metadata={"fingerprint": False})
     work_dir: str | None = field(default=None, metadata={"fingerprint": False})
+    executor: dict | None = field(default=None, metadata={"fingerprint": False})
 
     def __post_init__(self):
         super().__post_init__()
+        self.cluster()  # raises ExecutorError naming a bad key or value
         self.temperatures = tuple(float(t) for t in self.temperatures)
         self.splits = tuple(self.splits)
         problems = []
@@ -143,6 +150,11 @@ class CompletionsConfig(datasets.BuilderConfig):
             raise ValueError("; ".join(problems))
         for temperature in self.temperatures:
             self.sampling(temperature)  # raises ValueError naming a bad n_samples, top_p, ...
+
+    def cluster(self) -> RayExecutor | None:
+        """The Ray executor `executor` asks for, `None` for this process. A method, not a field set once:
+        `datasets` builds a builder's config by copying the default and setting the given fields on it."""
+        return RayExecutor.from_config(self.executor)
 
     def sampling(self, temperature: float) -> SamplingSettings:
         """The `SamplingSettings` of one temperature of the grid."""
@@ -183,7 +195,7 @@ class Completions(datasets.GeneratorBasedBuilder):
         cfg = self.config
         prompts = read_split_files(cfg.input_dir, ["prompt_id", "prompt", "kind", "article_id"])
         self._model, self._adapter = cfg.resolve_models()
-        self._backend: GenerationBackend | None = None
+        self._generate = ShardGenerator(cfg, self._model, self._adapter)
         self._funnel = Funnel()
         key_payload = {
             "builder": type(self).__name__,
@@ -221,61 +233,35 @@ class Completions(datasets.GeneratorBasedBuilder):
             "prompts",
         )
         rows = kept.to_dicts()
-        index, reused, generated = 0, 0, 0
-        for shard_index, start in enumerate(range(0, len(rows), cfg.shard_size)):
+        shards = [rows[start : start + cfg.shard_size] for start in range(0, len(rows), cfg.shard_size)]
+        missing = [n for n in range(len(shards)) if not self._shards.path(split, n).is_file()]
+        if cfg.cluster() is not None and missing:
+            self._generate_on_cluster(split, {n: shards[n] for n in missing})
+        index = 0
+        for shard_index, shard in enumerate(shards):
             completions = self._shards.load(split, shard_index)
             if completions is None:
-                completions = self._generate_shard(rows[start : start + cfg.shard_size])
+                completions = self._generate(shard)
                 self._shards.save(split, shard_index, completions)
-                generated += 1
-            else:
-                reused += 1
             for row in completions:
                 yield Key(0, index), row
                 index += 1
-        logger.info("%s: %d shard(s) generated, %d reused from %s", split, generated, reused, self._shards.folder)
+        logger.info(
+            "%s: %d shard(s) generated, %d reused from %s",
+            split,
+            len(missing),
+            len(shards) - len(missing),
+            self._shards.folder,
+        )
         expected = kept.height * len(cfg.temperatures) * cfg.n_samples
         self._funnel.record(f"completions_{split}", expected, index, {"missing": expected - index}, "completions")
         self._funnel.write(Path(self._output_dir) / "funnel.json")
 
-    def _generate_shard(self, rows: list[dict]) -> list[dict]:
-        """Every completion of a shard's prompts, ordered by prompt, temperature, sample."""
+    def _generate_on_cluster(self, split: str, shards: dict[int, list[dict]]) -> None:
+        """Generate the missing shards on Ray, saving each as it arrives (a killed run keeps the saved ones)."""
         cfg = self.config
-        if self._backend is None:
-            self._backend = load_backend(
-                cfg.backend, self._model, self._adapter, cfg.device, cfg.batch_size, cfg.threads, cfg.vllm_options
-            )
-        prompts = [row["prompt"] for row in rows]
-        by_prompt: list[list[dict]] = [[] for _ in rows]
-        for temperature in cfg.temperatures:
-            settings = cfg.sampling(temperature)
-            outputs = self._backend.generate(prompts, settings)
-            if len(outputs) != len(rows) or any(len(texts) != cfg.n_samples for texts in outputs):
-                raise GenerationError(
-                    f"backend {cfg.backend} returned {[len(t) for t in outputs]} completions for {len(rows)} prompts; "
-                    f"expected {cfg.n_samples} each"
-                )
-            for slot, row, seed, texts in zip(by_prompt, rows, request_seeds(prompts, settings), outputs, strict=True):
-                slot.extend(self._row(row, text, settings, seed, sample_idx) for sample_idx, text in enumerate(texts))
-        return [row for slot in by_prompt for row in slot]
-
-    def _row(self, prompt: dict, text: str, settings: SamplingSettings, seed: int, sample_idx: int) -> dict:
-        return {
-            "prompt_id": prompt["prompt_id"],
-            "prompt": prompt["prompt"],
-            "kind": prompt["kind"],
-            "article_id": prompt["article_id"],
-            "completion": text,
-            "temperature": settings.temperature,
-            "sample_idx": sample_idx,
-            "seed": seed,
-            "n_samples": settings.n,
-            "top_p": settings.top_p,
-            "max_tokens": settings.max_tokens,
-            "repetition_penalty": settings.repetition_penalty,
-            "model": self._model.pinned_ref(),
-            "model_revision": self._model.revision,
-            "adapter": self._adapter.pinned_ref() if self._adapter else None,
-            "adapter_revision": self._adapter.revision if self._adapter else None,
-            "backend": self.config.backend,
-        }
+        num_gpus = 1 if cfg.backend == "vllm" or cfg.device == "cuda" else 0
+        payload = [{"index": n, "rows": json.dumps(rows, ensure_ascii=False)} for n, rows in shards.items()]
+        arrived = cfg.cluster().map_shards(GenerateActor, (cfg, self._model, self._adapter), payload, num_gpus)
+        for result in tqdm(arrived, total=len(payload), desc=f"generating {split} shards on Ray"):
+            self._shards.save(split, int(result["index"]), json.loads(result["rows"]))

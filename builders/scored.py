@@ -15,6 +15,7 @@ from datasets.builder import Key
 from tqdm.auto import tqdm
 
 from builders.dataset_inputs import read_split_files
+from builders.executor import RayExecutor
 from builders.funnel import Funnel
 from builders.scoring.cache import ScoreCache
 from builders.scoring.scorer import GrammarScorer, GrammarScorerConfig
@@ -46,9 +47,12 @@ class ScoredConfig(datasets.BuilderConfig):
         batch_size (`int`, defaults to 64): `nlp.pipe` batch size, and how often the score cache is committed.
         n_process (`int`, defaults to 1): `nlp.pipe` worker processes.
         score_cache (`str`, *optional*): the SQLite score cache (default: `.cache/scores.sqlite` beside the input).
+        executor (`dict`, *optional*): where to score: `None` or `{"type": "local"}` in this process (with
+            `n_process` workers), `{"type": "ray", "address": ..., "num_workers": N}` on a Ray cluster
+            (`builders.executor.RayExecutor`).
 
-    `batch_size`, `n_process` and `score_cache` change how, not what, is computed: they are left out of the
-    build fingerprint (`metadata={"fingerprint": False}`).
+    `batch_size`, `n_process`, `score_cache` and `executor` change how, not what, is computed: they are left out
+    of the build fingerprint (`metadata={"fingerprint": False}`).
     """
 
     input_dir: str = field(default="build/datasets/sentences", metadata={"fingerprint": False})
@@ -57,11 +61,29 @@ class ScoredConfig(datasets.BuilderConfig):
     batch_size: int = field(default=64, metadata={"fingerprint": False})
     n_process: int = field(default=1, metadata={"fingerprint": False})
     score_cache: str | None = field(default=None, metadata={"fingerprint": False})
+    executor: dict | None = field(default=None, metadata={"fingerprint": False})
 
     def __post_init__(self):
         super().__post_init__()
         if self.batch_size < 1 or self.n_process < 1:
             raise ValueError(f"batch_size and n_process must be >= 1, got {self.batch_size} and {self.n_process}")
+        self.cluster()  # raises ExecutorError naming a bad key or value
+
+    def cluster(self) -> RayExecutor | None:
+        """The Ray executor `executor` asks for, `None` for this process. A method, not a field set once:
+        `datasets` builds a builder's config by copying the default and setting the given fields on it."""
+        return RayExecutor.from_config(self.executor)
+
+    def score(self, scorer: GrammarScorer, texts: list, prompts: list | None = None):
+        """`scorer.score_batch` with this config's batch size and executor: results in input order."""
+        return scorer.score_batch(
+            texts,
+            batch_size=self.batch_size,
+            n_process=self.n_process,
+            chunk_size=progress_chunk(self.batch_size, self.n_process),
+            prompts=prompts,
+            executor=self.cluster(),
+        )
 
     def scorer(self) -> GrammarScorer:
         cache_path = Path(self.score_cache or Path(self.input_dir).parent / ".cache" / "scores.sqlite")
@@ -102,12 +124,7 @@ class Scored(datasets.GeneratorBasedBuilder):
     def _generate_examples(self, sentences):
         scorer = self.config.scorer()
         texts = sentences["text"].to_list()
-        results = scorer.score_batch(
-            texts,
-            batch_size=self.config.batch_size,
-            n_process=self.config.n_process,
-            chunk_size=progress_chunk(self.config.batch_size, self.config.n_process),
-        )
+        results = self.config.score(scorer, texts)
         rejected: dict[str, int] = {}
         progress = tqdm(zip(sentences.iter_rows(named=True), results, strict=True), total=len(texts), desc="scoring")
         for index, (row, result) in enumerate(progress):

@@ -21,7 +21,7 @@ from builders.completions import FEATURES as COMPLETION_FEATURES
 from builders.dataset_inputs import read_split_files
 from builders.features import prompt_text
 from builders.funnel import Funnel
-from builders.scored import VIOLATION, ScoredConfig, progress_chunk
+from builders.scored import VIOLATION, ScoredConfig
 
 FEATURES = datasets.Features(
     {
@@ -47,6 +47,7 @@ class ScoredCompletionsConfig(ScoredConfig):
         n_process (`int`, defaults to 1): `nlp.pipe` worker processes.
         score_cache (`str`, *optional*): the SQLite score cache (default: `.cache/scores.sqlite` beside the input,
             the file the corpus builders use).
+        executor (`dict`, *optional*): where to score (`None`: this process; see `ScoredConfig`).
     """
 
     input_dir: str = field(default="build/datasets/completions", metadata={"fingerprint": False})
@@ -75,13 +76,7 @@ class ScoredCompletions(datasets.GeneratorBasedBuilder):
         scorer = self.config.scorer()
         texts = rows["completion"].to_list()
         prompts = [prompt_text(messages) for messages in rows["prompt"].to_list()]
-        results = scorer.score_batch(
-            texts,
-            batch_size=self.config.batch_size,
-            n_process=self.config.n_process,
-            prompts=prompts,
-            chunk_size=progress_chunk(self.config.batch_size, self.config.n_process),
-        )
+        results = self.config.score(scorer, texts, prompts)
         progress = tqdm(
             zip(rows.drop("split").iter_rows(named=True), results, strict=True), total=len(texts), desc="scoring"
         )

@@ -44,3 +44,7 @@ class TrainingInputError(SagaError):
 
 class RecipeError(SagaError):
     """A recipe file (`saga run`) is unreadable or names a key, stage or value that does not exist."""
+
+
+class ExecutorError(SagaError, ValueError):
+    """An `executor` setting is malformed, or names an engine (Ray) that is not installed or cannot be reached."""

@@ -121,14 +121,16 @@ def resolve_recorded_model(recorded: dict, used_by: str) -> ModelInput:
     return resolved
 
 
-def load_model_and_tokenizer(model: ModelInput, bf16: bool):
+def load_model_and_tokenizer(model: ModelInput, bf16: bool, init_kwargs: dict | None = None):
     """Load the base model (float32, or bfloat16 for bf16 runs) and its tokenizer at the resolved revision.
 
     Args:
         model ([`ModelInput`]): the resolved base model.
         bf16 (`bool`): load the weights in bfloat16 (GPU runs); otherwise float32, the CPU path.
+        init_kwargs (`dict`, *optional*): more `from_pretrained` keyword arguments (`device_map`,
+            `attn_implementation`, a `dtype` that overrides `bf16`); the revision stays the resolved one.
     """
     kwargs = model.from_pretrained_kwargs()
-    dtype = torch.bfloat16 if bf16 else torch.float32
     tokenizer = AutoTokenizer.from_pretrained(model.location, **kwargs)
-    return AutoModelForCausalLM.from_pretrained(model.location, dtype=dtype, **kwargs), tokenizer
+    init_kwargs = {"dtype": torch.bfloat16 if bf16 else torch.float32, **(init_kwargs or {}), **kwargs}
+    return AutoModelForCausalLM.from_pretrained(model.location, **init_kwargs), tokenizer

@@ -1,12 +1,13 @@
 """A recipe: one YAML file that names every stage's settings, from Wikipedia articles to an evaluated DPO adapter.
 
-Top-level keys: `name`, `description`, `root` (every output goes under it), `seed` (the default seed of
-generation, training and evaluation), `model` (the base policy), `threads` (torch CPU threads), `scorer`
-(`pipeline`, `rules`: the grammar scorer of every scoring step), one section per stage (the fields of its config
-class: the builder configs, `KLSFTConfig` for `kl_sft`, `dpo` a `LoRADPOConfig`, `merge` its `dtype`, `eval` an
-`EvalConfig`) and an optional `push` section. The recipe wires the stages itself: what each reads (`input_dir`),
-the policy the completions come from (the merged SFT checkpoint), where adapters go (`output_dir`); setting those
-is an error, as is any key the config classes do not have.
+Top-level keys: `name`, `description`, `root` (every output goes under it), `seed` (the default seed of generation,
+training and evaluation), `model` (the base policy), `threads` (torch CPU threads), `scorer` (`pipeline`, `rules`:
+the grammar scorer of every scoring step), `executor` (where the scoring and generation stages run: this process, or
+`{type: ray, address: auto, num_workers: N}`), one section per stage (the fields of its config class: the builder
+configs, `KLSFTConfig` for `kl_sft`, `dpo` a `LoRADPOConfig`, `merge` its `dtype`, `eval` an `EvalConfig`) and an
+optional `push` section. The recipe wires the stages itself: what each reads (`input_dir`), the policy the
+completions come from (the merged SFT checkpoint), where adapters go (`output_dir`); setting those is an error, as
+is any key the config classes do not have.
 
 Loading a recipe never touches the network: Hub references are only resolved when a stage runs.
 """
@@ -22,14 +23,17 @@ from huggingface_hub.errors import HFValidationError
 from huggingface_hub.utils import validate_repo_id
 
 from builders.build import BUILDER_CONFIG_BASE
-from saga.errors import RecipeError
+from builders.executor import RayExecutor
+from saga.errors import ExecutorError, RecipeError
 from saga.hub.publish import TAG_PATTERN
 from saga.stages import STAGES
 
 DATASET_STAGES = ("sentences", "scored", "sft", "prompts", "completions", "scored_completions", "pairs")
 ORDER = ("sentences", "scored", "sft", "prompts", "kl_sft", "merge", "completions", "scored_completions", "pairs")
 ORDER += ("dpo", "eval")
-TOP_LEVEL = ("name", "description", "root", "seed", "model", "threads", "scorer", "push", *ORDER)
+TOP_LEVEL = ("name", "description", "root", "seed", "model", "threads", "scorer", "executor", "push", *ORDER)
+# Stages that run on the recipe's `executor` (a stage's own `executor` key wins)
+EXECUTOR_STAGES = ("scored", "completions", "scored_completions")
 SCORER_KEYS = ("pipeline", "rules")
 SCORER_DEFAULTS = (("pipeline", "nb_saga_sm"), ("rules", "saga.rules.v2"))
 MERGE_KEYS = ("dtype",)
@@ -74,6 +78,8 @@ class Recipe:
         scorer (`dict`): `pipeline` and `rules` of the grammar scorer.
         sections (`dict[str, dict]`): each stage's section as written.
         push (`dict[str, dict]`): stage → `repo_id`, `tag` (and `private`).
+        executor (`dict`, *optional*): where the scoring and generation stages run (`builders.executor`):
+            `None` in this process, `{"type": "ray", "address": "auto", "num_workers": N}` on a Ray cluster.
 
     Example:
         ```python
@@ -93,6 +99,7 @@ class Recipe:
     scorer: dict
     sections: dict
     push: dict
+    executor: dict | None = None
 
     def folder(self, stage: str) -> Path:
         """The output folder of a stage."""
@@ -107,6 +114,8 @@ class Recipe:
             config.update(self.scorer)
         if stage == "completions":
             config.update(seed=self.seed, threads=self.threads)
+        if stage in EXECUTOR_STAGES and self.executor is not None:
+            config["executor"] = self.executor
         config.update(self.sections.get(stage, {}))
         reads = STAGES[stage].reads
         if reads:
@@ -237,6 +246,10 @@ def load_recipe(path: str | Path, check_only: bool = False) -> Recipe:
     _check_keys(path, "section push", push, PUSHABLE)
     for stage, entry in push.items():
         _check_push(path, stage, entry)
+    try:
+        RayExecutor.from_config(data.get("executor"))
+    except ExecutorError as err:
+        raise RecipeError(f"{path}: executor: {err}", hint=err.hint) from err
     recipe = Recipe(
         path=path,
         name=data["name"],
@@ -248,6 +261,7 @@ def load_recipe(path: str | Path, check_only: bool = False) -> Recipe:
         scorer=scorer,
         sections=sections,
         push=push,
+        executor=data.get("executor"),
     )
     for stage in DATASET_STAGES:
         _check_dataset_section(recipe, stage)

@@ -1,4 +1,5 @@
-"""What a training run reads, checked before any training starts: the dataset's columns and the LoRA targets.
+"""What a training run reads, checked before any training starts: the dataset's columns, the LoRA targets and how
+the base model is loaded.
 
 The base model is resolved by `saga.models`; the checks here fail in seconds with one clear error, instead of after
 a model download or an hour of training: missing dataset columns, LoRA targets the architecture does not have.
@@ -11,6 +12,11 @@ from transformers import AutoConfig, AutoModelForCausalLM
 
 from saga.errors import InputDataError, TrainingInputError
 from saga.models import ModelInput
+
+# saga pins the base model's revision itself (MODEL@REV); a second source of truth would disagree with the record
+_PINNED_INIT_KWARGS = ("revision", "pretrained_model_name_or_path")
+# TRL's rule: data-parallel runs place one full replica per process, so a `device_map` would fight the launcher
+_REPLICATED = ("MULTI_GPU", "DEEPSPEED")
 
 MESSAGE_COLUMNS = {
     "sft": ("messages",),
@@ -77,3 +83,30 @@ def check_dataset(splits, kind: str, ref: str) -> None:
         roles = [message["role"] for message in train[0]["messages"]]
         if "assistant" not in roles:
             raise InputDataError(f"dataset {ref} split train row 0: messages have no assistant turn (roles: {roles})")
+
+
+def model_init_kwargs(config) -> dict:
+    """The config's `model_init_kwargs` as TRL applies them when it loads a model by name.
+
+    TRL ignores `model_init_kwargs` for a model passed in loaded, and saga loads the base itself (to pin its
+    revision), so saga applies them: `device_map` places the weights (`"auto"` spreads a large base over the
+    visible GPUs; the Trainer then runs it model-parallel) unless the run is data-parallel, where every process
+    holds a full replica and the `device_map` is dropped, as TRL does.
+
+    Args:
+        config ([`KLSFTConfig`] or [`LoRADPOConfig`]): the run's configuration.
+
+    Raises:
+        [`TrainingInputError`]: `model_init_kwargs` sets the revision (pin it in the model reference instead).
+    """
+    kwargs = dict(config.model_init_kwargs or {})
+    pinned = [key for key in _PINNED_INIT_KWARGS if key in kwargs]
+    if pinned:
+        raise TrainingInputError(
+            f"model_init_kwargs sets {', '.join(pinned)}, which saga pins from the model reference",
+            hint="name the revision in the reference instead: --model ORG/NAME@REVISION",
+        )
+    state = config.distributed_state
+    if state is not None and state.distributed_type in _REPLICATED:
+        kwargs.pop("device_map", None)
+    return kwargs

@@ -23,7 +23,7 @@ from saga.permissions import share_like_other_files
 from saga.versions import file_sha256, installed_versions
 from trainers.dpo_config import LoRADPOConfig
 from trainers.dpo_trainer import LoRADPOTrainer
-from trainers.inputs import check_dataset, check_lora_targets
+from trainers.inputs import check_dataset, check_lora_targets, model_init_kwargs
 from trainers.kl_sft_config import KLSFTConfig
 from trainers.kl_sft_trainer import KLSFTTrainer
 
@@ -70,11 +70,12 @@ def train_adapter(
     splits, dataset_revision = load_dataset_ref(dataset_ref)
     check_dataset(splits, kind, dataset_ref)
     check_lora_targets(model_input, list(config.lora_target_modules))
+    init_kwargs = model_init_kwargs(config)
     logger.info(
         "training %s on %s@%s from %s@%s", kind, dataset_ref, dataset_revision, model_ref, model_input.revision
     )
 
-    model, tokenizer = load_model_and_tokenizer(model_input, bool(config.bf16))
+    model, tokenizer = load_model_and_tokenizer(model_input, bool(config.bf16), init_kwargs)
     trainer = trainer_class(model, args=config, train_dataset=splits["train"], processing_class=tokenizer)
     result = trainer.train()
 
@@ -103,6 +104,8 @@ def train_adapter(
         "libraries": library_versions(),
         "threads": torch.get_num_threads(),
         "device": str(trainer.args.device),
+        # where the trained weights sat: the loaded `device_map`, or the one device the Trainer moved them to
+        "device_map": getattr(model, "hf_device_map", None) or {"": str(model.device)},
         "precision": "bf16" if config.bf16 else "fp16" if config.fp16 else "fp32",
         "parameters": {
             "trainable": sum(p.numel() for p in trainer.model.parameters() if p.requires_grad),

@@ -18,6 +18,7 @@ Example:
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import sys
@@ -48,19 +49,25 @@ _worker_scorer: GrammarScorer | None = None
 _worker_error: BaseException | None = None
 
 
-def _start_worker(config: GrammarScorerConfig) -> None:
-    """Pool initializer: one thread per library, then the scorer pipeline. A failure is kept and raised by the
-    first task, where the parent sees it with its traceback (an initializer error only breaks the pool)."""
-    global _worker_scorer, _worker_error
+def worker_scorer(config: GrammarScorerConfig) -> GrammarScorer:
+    """A worker's scorer: one thread per library (so `n` workers use `n` cores), then the pipeline, warmed up."""
     os.environ.update(dict.fromkeys(THREAD_ENV, "1"))
     threadpool_limits(1)
     if "torch" in sys.modules:
         sys.modules["torch"].set_num_threads(1)
-    try:
-        from builders.scoring.scorer import GrammarScorer
+    from builders.scoring.scorer import GrammarScorer
 
-        _worker_scorer = GrammarScorer(config)
-        _worker_scorer.score(WARM_UP_TEXT)
+    scorer = GrammarScorer(config)
+    scorer.score(WARM_UP_TEXT)
+    return scorer
+
+
+def _start_worker(config: GrammarScorerConfig) -> None:
+    """Pool initializer. A failure is kept and raised by the first task, where the parent sees it with its
+    traceback (an initializer error only breaks the pool)."""
+    global _worker_scorer, _worker_error
+    try:
+        _worker_scorer = worker_scorer(config)
     except Exception as err:  # noqa: BLE001 - re-raised by every task of this worker
         _worker_error = err
 
@@ -83,6 +90,28 @@ def _score_batch(items: list[tuple[str, str | None]]) -> list[dict[str, Any]]:
     """Score one batch in a worker: the `ScoreResult.to_dict()` of each (text, prompt), in order."""
     scorer = _worker()
     return [doc._.saga_result for doc in scorer.nlp.pipe(scorer.docs(items), batch_size=len(items))]
+
+
+class ScoreActor:
+    """A Ray actor (`builders.executor`): builds the scorer as a pool worker does, then scores shard after shard.
+
+    Args:
+        config (`GrammarScorerConfig`): the scorer to build.
+        batch_size (`int`): `nlp.pipe` batch size within a shard.
+    """
+
+    def __init__(self, config: GrammarScorerConfig, batch_size: int):
+        self.scorer = worker_scorer(config)
+        self.batch_size = batch_size
+
+    def __call__(self, batch: dict) -> dict:
+        """A batch of shards (`index`, `items`: JSON (text, prompt) pairs) → `index`, `results` (JSON dicts)."""
+        results = []
+        for items in batch["items"]:
+            pairs = [(text, prompt) for text, prompt in json.loads(items)]
+            docs = self.scorer.nlp.pipe(self.scorer.docs(pairs), batch_size=self.batch_size)
+            results.append(json.dumps([doc._.saga_result for doc in docs]))
+        return {"index": batch["index"], "results": results}
 
 
 class ScorerPool:

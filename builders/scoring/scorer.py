@@ -7,10 +7,12 @@ whitespace-only string, or a text longer than `max_chars` scores -1 with `reason
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -24,11 +26,14 @@ from builders.scoring.component import COMPONENT_NAME, DEFAULT_RULES
 from builders.scoring.errors import ScorerConfigError
 from builders.scoring.fingerprint import scorer_fingerprint
 from builders.scoring.formula import ScoreFormula
-from builders.scoring.pool import ScorerPool
+from builders.scoring.pool import ScoreActor, ScorerPool
 from builders.scoring.results import ScoreResult
 from builders.scoring.rules import RuleSet
 from builders.scoring.sequence_model import BUNDLED_MODEL
 from saga.versions import file_sha256
+
+if TYPE_CHECKING:  # where to score decides how, not what: the executor is no part of the scoring code
+    from builders.executor import RayExecutor
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +58,12 @@ def unread_components(nlp: Language) -> list[str]:
         for name in nlp.pipe_names
         if (assigns := set(nlp.get_pipe_meta(name).assigns)) and assigns <= UNREAD_ATTRIBUTES
     ]
+
+
+def plain(item: tuple[object, object]) -> tuple[object, str | None]:
+    """A (text, prompt) pair as a worker gets it: a prompt that is not a string counts as none."""
+    text, prompt = item
+    return text, prompt if isinstance(prompt, str) else None
 
 
 @dataclass
@@ -217,6 +228,7 @@ class GrammarScorer:
         n_process: int = 1,
         chunk_size: int = 4096,
         prompts: Iterable[str | None] | None = None,
+        executor: RayExecutor | None = None,
     ) -> Iterator[ScoreResult]:
         """Score texts with `nlp.pipe`, yielding one result per input, in input order.
 
@@ -234,18 +246,26 @@ class GrammarScorer:
             chunk_size (`int`, *optional*, defaults to 4096): texts per cache lookup.
             prompts (`Iterable[str | None]`, *optional*): the prompt each text answers (`None` for none), in the
                 same order; without it no text is scored against a prompt.
+            executor (`RayExecutor`, *optional*): score on a Ray cluster instead (`n_process` and `chunk_size`
+                are then unused): all texts are looked up in the cache first, the misses go to the cluster in
+                shards of `executor.shard_size`, and each shard is cached as it comes back.
         """
         if batch_size < 1 or n_process < 1 or chunk_size < 1:
             raise ValueError(
                 f"batch_size, n_process and chunk_size must be >= 1, got {batch_size}, {n_process}, {chunk_size}"
             )
         pairs = zip(texts, prompts, strict=True) if prompts is not None else ((text, None) for text in texts)
+        if executor is not None:
+            yield from self._score_on_cluster(list(pairs), batch_size, executor)
+            return
         for chunk in minibatch(pairs, chunk_size):
             yield from self._score_chunk(chunk, batch_size, n_process)
 
-    def _score_chunk(
-        self, items: list[tuple[object, str | None]], batch_size: int, n_process: int
-    ) -> list[ScoreResult]:
+    def _look_up(
+        self, items: list[tuple[object, str | None]]
+    ) -> tuple[list[ScoreResult | None], dict[int, str], list[int]]:
+        """Rejects and cached results in place (`None` elsewhere), the cache key of each parsable text by index,
+        and the indexes left to parse."""
         results: list[ScoreResult | None] = [None] * len(items)
         keys: dict[int, str] = {}
         for index, (text, prompt) in enumerate(items):
@@ -259,7 +279,37 @@ class GrammarScorer:
         for index, key in keys.items():
             if key in cached:
                 results[index] = cached[key]
-        logger.info("chunk of %d texts: %d cached, %d to parse", len(items), len(keys) - len(misses), len(misses))
+        logger.info("%d texts: %d cached, %d to parse", len(items), len(keys) - len(misses), len(misses))
+        return results, keys, misses
+
+    def _score_on_cluster(
+        self, items: list[tuple[object, str | None]], batch_size: int, executor: RayExecutor
+    ) -> Iterator[ScoreResult]:
+        """Score on Ray: shards of misses go out, each is cached on arrival, results leave in input order."""
+        results, keys, misses = self._look_up(items)
+        size = executor.shard_size
+        shards = [
+            {"index": n, "items": json.dumps([plain(items[i]) for i in misses[start : start + size]])}
+            for n, start in enumerate(range(0, len(misses), size))
+        ]
+        ready = 0
+        for row in executor.map_shards(ScoreActor, (self.config, batch_size), shards) if shards else ():
+            start = int(row["index"]) * size
+            scored = []
+            for index, data in zip(misses[start : start + size], json.loads(row["results"]), strict=True):
+                results[index] = ScoreResult.from_dict(data)
+                scored.append((keys[index], results[index]))
+            if self.cache is not None:
+                self.cache.put_many(self.fingerprint, scored)
+            while ready < len(results) and results[ready] is not None:
+                yield results[ready]
+                ready += 1
+        yield from results[ready:]
+
+    def _score_chunk(
+        self, items: list[tuple[object, str | None]], batch_size: int, n_process: int
+    ) -> list[ScoreResult]:
+        results, keys, misses = self._look_up(items)
         if not misses:
             return results
         parsed = self._parse([items[i] for i in misses], batch_size, n_process)

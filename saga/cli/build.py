@@ -7,9 +7,11 @@ from pathlib import Path
 
 import yaml
 
+from builders.executor import EXECUTOR_TYPES, RayExecutor
 from builders.funnel import Funnel
 from cards.dataset import render_dataset_card
-from saga.errors import InputDataError
+from saga.errors import ExecutorError, InputDataError
+from saga.recipe import EXECUTOR_STAGES
 from saga.stages import DEFAULT_ROOT, STAGES, card_section, run_stage, stage_of
 from validation.runner import validate_dataset
 
@@ -19,6 +21,7 @@ EXAMPLES = """examples:
   saga build sft --config sft.yaml --out out/sft
   saga build completions --config gen.yaml      # e.g. model: runs/sft-merged, backend: vllm, n_samples: 8
   saga build pairs --config pairs.yaml          # reads scored_completions; e.g. strategy: all
+  saga build scored --executor ray --ray-address auto --num-workers 16   # score on a Ray cluster
 """
 
 
@@ -36,6 +39,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--out", type=Path, help="the dataset folder to write (default: ROOT/<dataset>)")
     parser.add_argument("--root", type=Path, default=DEFAULT_ROOT, help="default location of all stages")
+    add_executor_arguments(parser)
     parser.set_defaults(func=run_build)
 
     validate = subparsers.add_parser(
@@ -61,6 +65,39 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     card.set_defaults(func=run_card)
 
 
+def add_executor_arguments(parser: argparse.ArgumentParser) -> None:
+    """`--executor`, `--ray-address`, `--num-workers`: where the scoring and generation stages run."""
+    group = parser.add_argument_group("executor (scored, completions, scored_completions)")
+    group.add_argument(
+        "--executor",
+        choices=EXECUTOR_TYPES,
+        help="run in this process (local, the default) or on a Ray cluster (ray; pip install 'saga[ray]')",
+    )
+    group.add_argument(
+        "--ray-address", help="the Ray cluster: auto (this machine's cluster) or ray://HOST:10001 (default: start one)"
+    )
+    group.add_argument("--num-workers", type=int, help="Ray actors (default 2), one model and one CPU or GPU each")
+
+
+def executor_setting(args: argparse.Namespace) -> dict | None:
+    """The `executor` mapping the flags ask for, `None` when no flag is given (the config or recipe decides).
+
+    Raises:
+        `ExecutorError`: `--ray-address` or `--num-workers` without `--executor ray`, or a bad value.
+    """
+    if args.executor is None and args.ray_address is None and args.num_workers is None:
+        return None
+    if args.executor != "ray":
+        raise ExecutorError("--ray-address and --num-workers need --executor ray")
+    setting = {"type": "ray"}
+    if args.ray_address is not None:
+        setting["address"] = args.ray_address
+    if args.num_workers is not None:
+        setting["num_workers"] = args.num_workers
+    RayExecutor.from_config(setting)
+    return setting
+
+
 def read_config(path: Path | None) -> dict:
     """Builder config fields from a YAML mapping (lists become tuples, as the configs declare)."""
     if path is None:
@@ -78,6 +115,13 @@ def run_build(args: argparse.Namespace) -> int:
     config = read_config(args.config)
     if args.input is not None:  # the first stage reads articles (its `source`), the others a dataset folder
         config["source" if STAGES[args.dataset].reads is None else "input_dir"] = str(args.input)
+    executor = executor_setting(args)
+    if executor is not None:
+        if args.dataset not in EXECUTOR_STAGES:
+            raise ExecutorError(
+                f"{args.dataset} runs in this process; --executor applies to {', '.join(EXECUTOR_STAGES)}"
+            )
+        config["executor"] = executor
     result, report = run_stage(args.dataset, config, root=args.root, out_dir=args.out)
     state = "up to date" if result.reused else "built"
     print(f"{result.out_dir}: {state}, rows {result.rows}, fingerprint {result.fingerprint}")

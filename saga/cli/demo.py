@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from saga.cli.build import add_executor_arguments
 from saga.errors import RecipeError
 
 DEMO_RECIPE = Path(__file__).resolve().parents[2] / "recipes" / "demo-cpu.yaml"
@@ -26,6 +27,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--dry-run", action="store_true", help="validate the recipe and print the plan; run nothing")
+    add_executor_arguments(parser)
     parser.set_defaults(func=run_demo)
 
 

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from pathlib import Path
+
+from saga.cli.build import add_executor_arguments, executor_setting
 
 EXAMPLES = """examples:
   saga run recipes/demo-cpu.yaml
   saga run recipes/normistral-nb-klsft-delta-dpo.yaml --dry-run
   saga -v run recipes/demo-cpu.yaml
+  saga run recipes/normistral-nb-klsft-delta-dpo.yaml --executor ray --ray-address auto --num-workers 32
 
 Stages, in order: sentences → scored → sft → prompts → kl_sft → merge → completions → scored_completions →
 pairs → dpo → eval (→ push). A stage whose output folder already has the same fingerprint (settings + inputs +
@@ -28,6 +32,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("recipe", type=Path, metavar="RECIPE.yaml", help="the recipe file (see recipes/)")
     parser.add_argument("--dry-run", action="store_true", help="validate the recipe and print the plan; run nothing")
+    add_executor_arguments(parser)
     parser.set_defaults(func=run_recipe_command)
 
 
@@ -35,6 +40,9 @@ def run_recipe_command(args: argparse.Namespace) -> int:
     from saga.recipe import load_recipe
 
     recipe = load_recipe(args.recipe, check_only=args.dry_run)
+    executor = executor_setting(args)
+    if executor is not None:  # the flags win over the recipe's executor section
+        recipe = dataclasses.replace(recipe, executor=executor)
     print_plan(recipe)
     if args.dry_run:
         return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import socket
 from pathlib import Path
 
@@ -110,3 +111,16 @@ def test_dry_run_error_is_one_line(tmp_path, capsys):
 def test_saga_demo_is_the_demo_recipe(capsys, no_network):
     assert main(["demo", "--dry-run"]) == 0
     assert "recipe demo-cpu (" in capsys.readouterr().out
+
+
+def test_run_executor_flags_override_the_recipe_for_the_scoring_and_generation_stages(capsys, no_network):
+    command = ["run", str(RECIPES / "demo-cpu.yaml"), "--dry-run", "--executor", "ray", "--ray-address", "auto"]
+    assert main([*command, "--num-workers", "3"]) == 0
+    setting = "executor={'type': 'ray', 'address': 'auto', 'num_workers': 3}"
+    shown, stage = set(), None
+    for line in capsys.readouterr().out.splitlines():
+        if re.match(r" ?\d+\. ", line):
+            stage = line.split(". ", 1)[1].split(":")[0]
+        elif setting in line:
+            shown.add(stage)
+    assert shown == {"scored", "completions", "scored_completions"}

@@ -4,13 +4,16 @@ The stand-in records what the backend passes to `vllm.LLM`, `vllm.SamplingParams
 `vllm.lora.request.LoRARequest`, and answers `chat` with `RequestOutput`-shaped objects.
 """
 
+import json
 import sys
 import types
 from types import SimpleNamespace
 
 import pytest
 
+from builders.completions import CompletionsConfig
 from builders.generation import BackendNotInstalledError, GenerationError, SamplingSettings, load_backend, request_seed
+from builders.generation.shard_generator import GenerateActor
 from builders.generation.vllm_backend import VLLMBackend
 from saga.models import ModelInput
 
@@ -120,3 +123,24 @@ def test_wrong_sample_count_is_an_error(fake_vllm):
     backend = VLLMBackend(LOCAL)
     with pytest.raises(GenerationError, match="vLLM returned 2 samples for prompt 0, expected 3"):
         backend.generate(PROMPTS, SamplingSettings(n=3))
+
+
+def test_ray_generation_actor_builds_one_vllm_engine_with_per_prompt_seeds(fake_vllm):
+    """What a `completions` actor on Ray does with `backend: vllm` (called here in-process: the stand-in `vllm`
+    lives in this interpreter): one engine for every shard it gets, each prompt seeded by itself."""
+    config = CompletionsConfig(name="default", backend="vllm", temperatures=(0.7, 1.1), n_samples=2, seed=7)
+    actor = GenerateActor(config, LOCAL, None)
+    rows = [{"prompt_id": f"p{i}", "prompt": p, "kind": "write", "article_id": "a"} for i, p in enumerate(PROMPTS)]
+    shards = {"index": [3, 4], "rows": [json.dumps(rows[:1]), json.dumps(rows[1:])]}
+    result = actor(shards)
+    assert list(result["index"]) == [3, 4] and len(fake_vllm["llm"]) == 1, "one engine per actor"
+    done = [json.loads(rows) for rows in result["rows"]]
+    assert [len(shard) for shard in done] == [4, 4]  # 2 temperatures × 2 samples per prompt
+    for shard, prompt in zip(done, PROMPTS, strict=True):
+        assert {(row["temperature"], row["seed"]) for row in shard} == {
+            (t, request_seed(7, prompt, t)) for t in (0.7, 1.1)
+        }
+        assert all(row["backend"] == "vllm" and row["model_revision"] == "f" * 64 for row in shard)
+    assert [params["seed"] for params in fake_vllm["sampling"]] == [
+        request_seed(7, prompt, t) for prompt in PROMPTS for t in (0.7, 1.1)
+    ]
