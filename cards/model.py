@@ -13,6 +13,8 @@ from pathlib import Path
 
 from huggingface_hub import ModelCard, ModelCardData
 
+from saga.models import bundled_hub_reference
+
 TEMPLATES = files("cards") / "templates"
 LICENCE = "cc-by-sa-4.0"
 LICENCE_TEXT = (
@@ -228,7 +230,10 @@ def _evaluation(folder: Path) -> dict | None:
 
 
 def _hub_base(base: dict) -> str | None:
-    """The Hub id for `base_model`: only a Hub reference has one (a local path is not valid card metadata)."""
+    """The Hub id for `base_model`: a Hub reference's, or the bundled model's published one (a local path is not
+    valid card metadata)."""
+    if base["kind"] == "bundled":
+        return bundled_hub_reference(base["ref"]).repo_id
     return base.get("repo_id") if base["kind"] == "hub" else None
 
 
@@ -279,7 +284,7 @@ def _results(kind: str, record: dict) -> dict:
 def _load_line(variable: str, model: dict) -> str:
     """`X = AutoModelForCausalLM.from_pretrained(...)` pinned to the recorded revision."""
     line = f"{variable} = AutoModelForCausalLM.from_pretrained({_model_source(model)})"
-    return line + ("  # bundled with saga" if model["kind"] == "bundled" else "")
+    return line + (f"  # saga's bundled assets/{model['ref']}" if model["kind"] == "bundled" else "")
 
 
 def _usage(base: dict, adapter: str) -> str:
@@ -318,5 +323,6 @@ def _model_source(model: dict) -> str:
     if model["kind"] == "hub":
         return f'"{model["repo_id"]}", revision="{model["revision"]}"'
     if model["kind"] == "bundled":
-        return f'"assets/{model["ref"]}"'
+        published = bundled_hub_reference(model["ref"])
+        return f'"{published.repo_id}", revision="{published.revision}"'
     return f'"{model["ref"]}"'

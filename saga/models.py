@@ -18,9 +18,12 @@ from huggingface_hub import get_token
 from transformers import AutoModelForCausalLM, AutoTokenizer
 
 from saga.errors import ReferenceResolutionError
-from saga.hub.references import parse_reference, resolve_revision
+from saga.hub.references import Reference, parse_reference, resolve_revision
 
-BUNDLED_MODELS = ("tiny_nb_mistral",)  # folders under assets/, referenced by name
+# Folders under assets/, referenced by name, and the Hub revision each is published as: cards and adapter configs
+# name that (`base_model`), never a path of the machine that trained. Publish it with
+# `hf upload saga-nlp/tiny-nb-mistral assets/tiny_nb_mistral` and tag the commit; retrained, it gets a new tag.
+BUNDLED_MODELS = {"tiny_nb_mistral": "saga-nlp/tiny-nb-mistral@v1.0.0"}
 DEFAULT_MODEL = "tiny_nb_mistral"
 MERGE_RECORD = Path("saga") / "merge.json"
 
@@ -50,11 +53,11 @@ class ModelInput:
         return {key: value for key, value in asdict(self).items() if key != "location"}
 
     def portable_ref(self) -> str:
-        """What names the base on any machine: the Hub repository, the bundled model's name, or a folder's name
-        (a folder's full path belongs to the machine that trained)."""
+        """What names the base on any machine: the Hub repository (the bundled model's published one), or a
+        folder's name (a folder's full path belongs to the machine that trained)."""
         if self.kind == "hub":
             return self.repo_id
-        return self.ref if self.kind == "bundled" else Path(self.ref).name
+        return bundled_hub_reference(self.ref).repo_id if self.kind == "bundled" else Path(self.ref).name
 
     def pinned_ref(self) -> str:
         """A reference that loads exactly this revision again: `ORG/NAME@SHA` on the Hub, else `ref`."""
@@ -119,6 +122,19 @@ def resolve_recorded_model(recorded: dict, used_by: str) -> ModelInput:
             hint="use the same base model (the same folder contents or Hub commit) that the record names",
         )
     return resolved
+
+
+def bundled_hub_reference(name: str) -> Reference:
+    """The Hub repository and tag a bundled model is published as (`BUNDLED_MODELS`).
+
+    Example:
+
+    ```python
+    >>> bundled_hub_reference("tiny_nb_mistral")
+    Reference(repo_id='saga-nlp/tiny-nb-mistral', revision='v1.0.0', folder=None)
+    ```
+    """
+    return parse_reference(BUNDLED_MODELS[name])
 
 
 def load_model_and_tokenizer(model: ModelInput, bf16: bool, init_kwargs: dict | None = None):

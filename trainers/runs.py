@@ -18,7 +18,13 @@ import torch
 from cards.model import render_adapter_card
 from saga.errors import InputDataError, ReferenceResolutionError
 from saga.hub.references import load_dataset_ref, parse_reference, resolve_revision
-from saga.models import DEFAULT_MODEL, load_model_and_tokenizer, resolve_model, resolve_recorded_model
+from saga.models import (
+    DEFAULT_MODEL,
+    bundled_hub_reference,
+    load_model_and_tokenizer,
+    resolve_model,
+    resolve_recorded_model,
+)
 from saga.permissions import share_like_other_files
 from saga.versions import file_sha256, installed_versions
 from trainers.dpo_config import LoRADPOConfig
@@ -80,8 +86,11 @@ def train_adapter(
     result = trainer.train()
 
     peft_config = trainer.model.peft_config["default"]
-    if model_input.kind == "hub":  # so that `AutoPeftModelForCausalLM` loads the base at the trained-on commit
+    # so that `AutoPeftModelForCausalLM` loads the base at the trained-on commit (the bundled model's published tag)
+    if model_input.kind == "hub":
         peft_config.revision = model_input.revision
+    elif model_input.kind == "bundled":
+        peft_config.revision = bundled_hub_reference(model_input.ref).revision
     # PEFT records the folder the base was loaded from: a path of this machine. Record the reference instead (the
     # Hub repository, the bundled model's name), which is what a reader can load.
     peft_config.base_model_name_or_path = model_input.portable_ref()

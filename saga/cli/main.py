@@ -64,6 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     command = next((word for word in argv if not word.startswith("-")), None)
     parser = build_parser([command] if command else [])
     args = parser.parse_args(argv)
+    args.argv = list(argv)  # for a command that hands its flags on to a library's parser (saga train: TRL's)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(asctime)s %(name)s %(levelname)s %(message)s",

@@ -26,7 +26,8 @@ KIND_HELP = {
     "sft": "KL-regularised SFT of a LoRA adapter on a `messages` dataset",
     "dpo": "DPO of a LoRA adapter on the merged SFT checkpoint, from `prompt`/`chosen`/`rejected` pairs",
 }
-RUN_OPTIONS = ("config", "dataset", "model", "out", "push_to", "tag")
+# saga's own options of `saga train KIND`; every other word on the command line belongs to the trainer config
+RUN_OPTIONS = ("--config", "--dataset", "--model", "--out", "--push-to", "--tag")
 # TrainingArguments fields that saga's own options replace: where the adapter goes (--out) and how it is published
 # (--push-to, --tag, as one tagged commit with its card). They are left out of the help, and refused when given.
 REPLACED_FIELDS = {
@@ -111,7 +112,7 @@ def run_train(args: argparse.Namespace) -> int:
         else:
             if "dataset" not in options:
                 raise InputDataError(f"saga train {args.kind} needs --dataset REF (ORG/NAME@REV or a dataset folder)")
-            config = build_config(KINDS[args.kind][0], options)
+            config = build_config(KINDS[args.kind][0], config_arguments(args.argv, args.kind), out)
             record = train_adapter(args.kind, config, options["dataset"], out, options.get("model", DEFAULT_MODEL))
     _print_record(out, record)
     if push_to:
@@ -119,33 +120,40 @@ def run_train(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_config(config_class, options: dict):
-    """The config from the YAML file (`--config`) overridden by the flags actually given.
+def config_arguments(argv: list[str], kind: str) -> list[str]:
+    """The words of `saga train KIND ...` that TRL's parser reads: `--config FILE` and the config fields' flags.
+
+    Args:
+        argv (`list[str]`): the command line after `saga`.
+        kind (`str`): `sft` or `dpo`.
+    """
+    own = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
+    for option in RUN_OPTIONS:
+        own.add_argument(option)
+    after_train = argv[argv.index("train") + 1 :]
+    known, rest = own.parse_known_args(after_train[after_train.index(kind) + 1 :])
+    return (["--config", known.config] if known.config else []) + rest
+
+
+def build_config(config_class, arguments: list[str], out: Path):
+    """The config as TRL's scripts build it (`TrlParser.parse_args_and_config`): `--config FILE` sets fields from
+    YAML (and its `env:` mapping the environment), flags override the file; `output_dir` is saga's `--out`.
 
     Args:
         config_class (`type`): `KLSFTConfig` or `LoRADPOConfig`.
-        options (`dict`): the parsed arguments; unset flags are absent (their defaults are suppressed).
+        arguments (`list[str]`): `--config FILE` and the config flags, as typed (`config_arguments`).
+        out (`Path`): the adapter folder.
 
     Raises:
-        [`InputDataError`]: unreadable config file or fields the config class does not have.
+        [`InputDataError`]: an unreadable config file, fields the config class does not have, invalid values.
     """
-    from transformers import HfArgumentParser
+    from trl import TrlParser
 
-    values: dict = {}
-    if "config" in options:
-        try:
-            values = yaml.safe_load(options["config"].read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError) as err:
-            raise InputDataError(f"cannot read config file {options['config']}: {err}") from err
-        if not isinstance(values, dict):
-            raise InputDataError(f"config file {options['config']} must hold a YAML mapping of config fields")
-    fields = {key: value for key, value in options.items() if key in config_class.__dataclass_fields__}
-    values.update(fields)
-    values["output_dir"] = str(options["out"])
+    source = f"config file {arguments[1]}" if arguments[:1] == ["--config"] else "the command line"
     try:
-        (config,) = HfArgumentParser(config_class).parse_dict(values)
-    except ValueError as err:
-        raise InputDataError(f"invalid {config_class.__name__}: {err}") from err
+        (config,) = TrlParser([config_class]).parse_args_and_config([*arguments, "--output_dir", str(out)])
+    except (OSError, yaml.YAMLError, ValueError) as err:
+        raise InputDataError(f"invalid {config_class.__name__} from {source}: {err}") from err
     return config
 
 

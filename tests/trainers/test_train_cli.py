@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import polars as pl
 import pytest
@@ -41,7 +42,11 @@ def test_same_revision_config_and_seed_give_bit_identical_adapters_and_the_card_
     assert record["dataset"]["ref"] == str(sft_folder) and len(record["dataset"]["revision"]) == 64
     assert record["base_model"]["ref"] == "tiny_nb_mistral"
     adapter_config = json.loads((first / "adapter_config.json").read_text())
-    assert adapter_config["base_model_name_or_path"] == "tiny_nb_mistral"  # the bundled name, not this machine's path
+    # the bundled model's published repository, not this machine's path
+    assert (adapter_config["base_model_name_or_path"], adapter_config["revision"]) == (
+        "saga-nlp/tiny-nb-mistral",
+        "v1.0.0",
+    )
     assert record["base_model"]["revision"] == resolve_model("tiny_nb_mistral").revision
     assert {"saga", "torch", "transformers", "trl", "peft", "datasets"} <= record["libraries"].keys()
     assert record["metrics"]["global_step"] == 3 and {"ce", "kl", "loss"} <= record["metrics"]["last_logged"].keys()
@@ -51,7 +56,7 @@ def test_same_revision_config_and_seed_give_bit_identical_adapters_and_the_card_
 
     card = ModelCard.load(first / "README.md")
     assert card.data.library_name == "peft" and card.data.license == "cc-by-sa-4.0"
-    assert "kl-sft" in card.data.tags and card.data.base_model is None  # a local base is no Hub id
+    assert "kl-sft" in card.data.tags and card.data.base_model == "saga-nlp/tiny-nb-mistral"  # the bundled base's
     assert record["dataset"]["revision"] in card.text and "| `kl_beta` | `0.2` |" in card.text
     assert 'PeftModel.from_pretrained(base, "' + str(first) + '")' in card.text
 
@@ -66,6 +71,34 @@ def test_config_file_sets_fields_and_flags_override_it(sft_folder, tmp_path, fas
     )
     recorded = json.loads((out / "saga" / "training.json").read_text())["config"]
     assert (recorded["kl_beta"], recorded["lora_r"], recorded["learning_rate"]) == (0.3, 8, 0.001)
+
+
+@pytest.mark.parametrize(
+    ("config_text", "message"),
+    [
+        ("kl_beta: 0.3\nno_such_field: 1\n", "Unknown arguments from config file: ['--no_such_field', '1']"),
+        ("- kl_beta\n", "must contain a YAML mapping"),
+        ("kl_beta: [0.3\n", "while parsing a flow sequence"),
+    ],
+)
+def test_a_bad_config_file_is_one_error_naming_it(sft_folder, tmp_path, capsys, config_text, message):
+    config = tmp_path / "sft.yaml"
+    config.write_text(config_text)
+    out = tmp_path / "out"
+    assert train("sft", "--config", str(config), "--dataset", str(sft_folder), "--out", str(out)) == 1
+    error = capsys.readouterr().err
+    assert error.startswith(f"saga: error: invalid KLSFTConfig from config file {config}: ") and message in error
+    assert not out.exists()
+
+
+def test_the_config_files_env_mapping_sets_the_environment_as_trl_does(sft_folder, tmp_path, fast_flags, monkeypatch):
+    monkeypatch.delenv("SAGA_TEST_FROM_CONFIG", raising=False)
+    config = tmp_path / "sft.yaml"
+    config.write_text("env:\n  SAGA_TEST_FROM_CONFIG: set\nkl_beta: 0.3\n")
+    out = tmp_path / "out"
+    assert train("sft", "--config", str(config), "--dataset", str(sft_folder), "--out", str(out), *fast_flags()) == 0
+    assert os.environ["SAGA_TEST_FROM_CONFIG"] == "set"
+    assert json.loads((out / "saga" / "training.json").read_text())["config"]["kl_beta"] == 0.3
 
 
 def _gpt2_folder(path):
