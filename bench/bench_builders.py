@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from builders.sources.wikipedia import BUNDLED_PATH
+from saga.builders.sources.wikipedia import BUNDLED_PATH
 from saga.stages import run_stage
 
 STAGES = ("sentences", "scored")

@@ -22,13 +22,13 @@ import polars as pl
 import torch
 from transformers import GenerationConfig
 
-from builders.build import build
-from builders.generation import SamplingSettings, load_backend
-from builders.pairing import Candidate, pair_prompt
-from builders.pairs import Pairs
+from saga.builders.build import build
+from saga.builders.generation import SamplingSettings, load_backend
+from saga.builders.pairing import Candidate, pair_prompt
+from saga.builders.pairs import Pairs
 from saga.models import resolve_model
 
-WIKI = files("assets") / "wiki_nb" / "norquad_wikipedia_nb.jsonl"
+WIKI = files("saga.assets") / "wiki_nb" / "norquad_wikipedia_nb.jsonl"
 TEMPERATURES = (0.7, 0.9, 1.1)
 
 

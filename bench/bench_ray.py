@@ -1,4 +1,4 @@
-"""Scoring on Ray (`builders.executor`) with 1 and 2 workers against the local 1-process scorer, in one run.
+"""Scoring on Ray (`saga.builders.executor`) with 1 and 2 workers against the local 1-process scorer, in one run.
 
 Run: `python -m bench.bench_ray` (part of `make bench`). A local Ray instance gets this machine's CPUs. A Ray job
 starts its actors anew, and each actor starts a Python worker and builds the scorer pipeline (seconds), so a job's
@@ -20,8 +20,8 @@ import time
 from pathlib import Path
 
 from bench.bench_scorer import DEFAULT_WIKI, WARM_UP_TEXTS, load_sentences
-from builders.executor import RayExecutor, import_ray
-from builders.scoring import GrammarScorer, GrammarScorerConfig
+from saga.builders.executor import RayExecutor, import_ray
+from saga.builders.scoring import GrammarScorer, GrammarScorerConfig
 
 
 def wall(run) -> float:

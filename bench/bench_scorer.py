@@ -5,7 +5,7 @@ Wikipedia sample (`assets/wiki_nb/`), split as the corpus builders split them; `
 measurement parses the same texts with the same pipeline after a warm-up, and prints sentences per second of wall
 time. Single-process rows also give the ratio in CPU time of this process, which other load on the machine does
 not distort; the two-process row can only be measured in wall time. Its warm-up starts the scorer's worker pool
-(`builders.scoring.pool`), which the measured call then reuses, as every later call of a long run does; starting
+(`saga.builders.scoring.pool`), which the measured call then reuses, as every later call of a long run does; starting
 the pool (each worker loads the pipeline) is a one-off cost of a few seconds and is not measured. Each row is the
 fastest of `--repeat` runs (3), as `timeit` advises: on a shared 2-core machine single runs of the same row were
 seen 10% apart, and the fastest run is the one least disturbed by other load. The runs go in rounds, each round
@@ -46,19 +46,19 @@ from pathlib import Path
 
 import torch
 
-from builders import nlp as nlp_loader
-from builders.scoring import GrammarScorer, GrammarScorerConfig, ScoreCache, ScoreFormula
-from builders.scoring.acceptability import AcceptabilityNet
-from builders.scoring.component import COMPONENT_NAME
-from builders.scoring.formula import TUNED_ACCEPTABILITY_WEIGHT
-from builders.scoring.rules.annotation import tables
-from builders.scoring.scorer import unread_components
-from builders.scoring.segmentation import COMPONENT_NAME as SENTENCE_STARTS
-from builders.text.cleaning import paragraphs
-from builders.text.splitting import split_sentences
+from saga.builders import nlp as nlp_loader
+from saga.builders.scoring import GrammarScorer, GrammarScorerConfig, ScoreCache, ScoreFormula
+from saga.builders.scoring.acceptability import AcceptabilityNet
+from saga.builders.scoring.component import COMPONENT_NAME
+from saga.builders.scoring.formula import TUNED_ACCEPTABILITY_WEIGHT
+from saga.builders.scoring.rules.annotation import tables
+from saga.builders.scoring.scorer import unread_components
+from saga.builders.scoring.segmentation import COMPONENT_NAME as SENTENCE_STARTS
+from saga.builders.text.cleaning import paragraphs
+from saga.builders.text.splitting import split_sentences
 from saga.threads import torch_threads
 
-DEFAULT_WIKI = files("assets") / "wiki_nb" / "norquad_wikipedia_nb.jsonl"
+DEFAULT_WIKI = files("saga.assets") / "wiki_nb" / "norquad_wikipedia_nb.jsonl"
 WARM_UP_TEXTS = 50
 # The scorer with the acceptability classifier switched off: what the rules and the n-gram term cost alone.
 WITH_CLASSIFIER = ScoreFormula(acceptability_weight=TUNED_ACCEPTABILITY_WEIGHT)

@@ -25,17 +25,17 @@ import polars as pl
 import torch
 from transformers import AutoModelForCausalLM, MistralForCausalLM
 
-from builders.text.cleaning import paragraphs
-from builders.text.splitting import split_sentences
+from saga.builders.text.cleaning import paragraphs
+from saga.builders.text.splitting import split_sentences
 from saga.cli.train import quiet_progress
 from saga.hub.references import load_dataset_ref
 from saga.models import load_model_and_tokenizer, resolve_model
-from trainers.dpo_config import LoRADPOConfig
-from trainers.dpo_trainer import LoRADPOTrainer
-from trainers.kl_sft_config import KLSFTConfig
-from trainers.kl_sft_trainer import KLSFTTrainer
+from saga.trainers.dpo_config import LoRADPOConfig
+from saga.trainers.dpo_trainer import LoRADPOTrainer
+from saga.trainers.kl_sft_config import KLSFTConfig
+from saga.trainers.kl_sft_trainer import KLSFTTrainer
 
-WIKI = files("assets") / "wiki_nb" / "norquad_wikipedia_nb.jsonl"
+WIKI = files("saga.assets") / "wiki_nb" / "norquad_wikipedia_nb.jsonl"
 COMMON = {
     "use_cpu": True,
     "report_to": "none",

@@ -3,7 +3,7 @@
 Run on a machine with one GPU: `scripts/gpu-check.sh` (or `python -m bench.gpu_check`). It builds a ~0.5B Mistral
 (the seed's architecture: grouped-query attention, q/k/v/o/gate/up/down projections) from random weights with the
 bundled tokenizer, writes an SFT and a pairs dataset from the bundled Wikipedia sample, and trains a LoRA adapter
-on each through `trainers.runs.train_adapter`, as `saga train` does: bf16, gradient checkpointing, the seed's LoRA
+on each through `saga.trainers.runs.train_adapter`, as `saga train` does: bf16, gradient checkpointing, the seed's LoRA
 settings. Every sequence is long enough to be cut at `--max-length`, so a step's tokens are known exactly:
 batch × max length for KL-SFT, twice that for DPO (chosen and rejected); TRL's own count (`num_tokens`) is used.
 
@@ -25,15 +25,15 @@ import torch
 from transformers import AutoTokenizer, MistralForCausalLM
 
 from bench.bench_trainers import write_folders
-from builders.text.cleaning import paragraphs
-from builders.text.splitting import split_sentences
+from saga.builders.text.cleaning import paragraphs
+from saga.builders.text.splitting import split_sentences
 from saga.models import resolve_model
-from trainers.dpo_config import LoRADPOConfig
-from trainers.kl_sft_config import KLSFTConfig
-from trainers.runs import train_adapter
-from trainers.tiny_policy import TinyPolicyConfig
+from saga.trainers.dpo_config import LoRADPOConfig
+from saga.trainers.kl_sft_config import KLSFTConfig
+from saga.trainers.runs import train_adapter
+from saga.trainers.tiny_policy import TinyPolicyConfig
 
-WIKI = files("assets") / "wiki_nb" / "norquad_wikipedia_nb.jsonl"
+WIKI = files("saga.assets") / "wiki_nb" / "norquad_wikipedia_nb.jsonl"
 # Dense bf16 peak of one GPU (TFLOP/s, without sparsity), by a part of its `torch.cuda.get_device_name()`
 PEAK_TFLOPS = {"H200": 989.0, "H100": 989.0, "A100": 312.0, "L40S": 362.0, "L4": 121.0, "A10": 125.0}
 

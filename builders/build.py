@@ -19,8 +19,8 @@ from pathlib import Path
 
 import datasets
 
-from builders.funnel import DROPPED_FILE, Funnel
-from builders.progress import quiet_datasets_progress
+from saga.builders.funnel import DROPPED_FILE, Funnel
+from saga.builders.progress import quiet_datasets_progress
 from saga.errors import InputDataError, SagaError
 from saga.versions import installed_versions, source_fingerprint
 

@@ -6,7 +6,7 @@ the sample index and request seed, the model reference and its resolved revision
 parameter, so any completion can be regenerated (exactly, on CPU with the transformers backend).
 
 Generation is resumable by prompt shard: finished shards are kept under `work_dir` (see
-`builders.generation.shards`), and a build killed mid-way regenerates only the shards it had not finished.
+`saga.builders.generation.shards`), and a build killed mid-way regenerates only the shards it had not finished.
 """
 
 from __future__ import annotations
@@ -23,15 +23,15 @@ import polars as pl
 from datasets.builder import Key
 from tqdm.auto import tqdm
 
-from builders.build import BUILDER_CONFIG_BASE
-from builders.dataset_inputs import input_fingerprint, read_split_files
-from builders.executor import RayExecutor
-from builders.features import MESSAGES
-from builders.funnel import Funnel
-from builders.generation.backend import BACKENDS
-from builders.generation.sampling import SAGA_REPETITION_PENALTY, SamplingSettings
-from builders.generation.shard_generator import GenerateActor, ShardGenerator
-from builders.generation.shards import ShardStore
+from saga.builders.build import BUILDER_CONFIG_BASE
+from saga.builders.dataset_inputs import input_fingerprint, read_split_files
+from saga.builders.executor import RayExecutor
+from saga.builders.features import MESSAGES
+from saga.builders.funnel import Funnel
+from saga.builders.generation.backend import BACKENDS
+from saga.builders.generation.sampling import SAGA_REPETITION_PENALTY, SamplingSettings
+from saga.builders.generation.shard_generator import GenerateActor, ShardGenerator
+from saga.builders.generation.shards import ShardStore
 from saga.versions import source_fingerprint
 
 logger = logging.getLogger(__name__)
@@ -101,7 +101,7 @@ class CompletionsConfig(datasets.BuilderConfig):
         work_dir (`str`, *optional*): the shard cache (default: `.cache/completions` beside the input folder).
         executor (`dict`, *optional*): where to generate: `None` in this process, `{"type": "ray", "address": ...,
             "num_workers": N}` with missing shards spread over N Ray actors, each holding one model (and one GPU
-            for `vllm` or `device: cuda`); see `builders.executor`.
+            for `vllm` or `device: cuda`); see `saga.builders.executor`.
 
     `batch_size`, `device`, `threads`, `vllm_options`, `work_dir` and `executor` change how, not what, is computed
     (`metadata={"fingerprint": False}`).
@@ -169,7 +169,7 @@ class CompletionsConfig(datasets.BuilderConfig):
 
     def resolve_models(self):
         """The policy and the adapter (or `None`) resolved to immutable revisions (`ModelInput`s)."""
-        from builders.generation.models import resolve_adapter, resolve_model  # deferred: imports torch
+        from saga.builders.generation.models import resolve_adapter, resolve_model  # deferred: imports torch
 
         return resolve_model(self.model), resolve_adapter(self.adapter) if self.adapter else None
 

@@ -10,7 +10,7 @@ MESSAGES = [{"role": datasets.Value("string"), "content": datasets.Value("string
 
 def prompt_text(messages: list[dict] | None) -> str | None:
     """The last user message of a conversational prompt: what the completion answers, and what copying or
-    restating costs score (`builders.scoring.rules.completion`).
+    restating costs score (`saga.builders.scoring.rules.completion`).
 
     Args:
         messages (`list[dict]`, *optional*): the prompt's chat messages (`role`, `content`).

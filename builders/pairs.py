@@ -1,4 +1,4 @@
-"""`pairs`: DPO preference pairs from scored completions, by grammar-score delta (the rules: `builders.pairing`).
+"""`pairs`: DPO preference pairs from scored completions, by grammar-score delta (the rules: `saga.builders.pairing`).
 
 Rows are in TRL's explicit-prompt conversational preference format, which `DPOTrainer` reads unchanged: `prompt`
 is the chat up to the user turn, `chosen` and `rejected` are one assistant message each. The scores, their delta
@@ -16,10 +16,10 @@ import datasets
 import polars as pl
 from datasets.builder import Key
 
-from builders.dataset_inputs import read_split_files
-from builders.features import MESSAGES
-from builders.funnel import Funnel
-from builders.pairing import STRATEGIES, Candidate, pair_prompt
+from saga.builders.dataset_inputs import read_split_files
+from saga.builders.features import MESSAGES
+from saga.builders.funnel import Funnel
+from saga.builders.pairing import STRATEGIES, Candidate, pair_prompt
 
 COLUMNS = ["prompt_id", "prompt", "completion", "score", "reject_reason", "temperature", "sample_idx"]
 
@@ -33,7 +33,7 @@ class PairsConfig(datasets.BuilderConfig):
         min_delta (`float`, defaults to 0.25): the least score margin chosen − rejected (the seed's).
         min_chosen (`float`, defaults to 0.2): the least score of a chosen completion (the seed's).
         strategy (`str`, defaults to `"best_worst"`): `"best_worst"` (one pair per prompt) or `"all"` (every
-            passing pair, largest delta first); see `builders.pairing`.
+            passing pair, largest delta first); see `saga.builders.pairing`.
         max_pairs_per_prompt (`int`, defaults to 8): the cap of the `all` strategy.
         max_length_ratio (`float`, *optional*): keep only pairs whose longer completion has at most this many times
             the words of the shorter (≥ 1), so chosen and rejected differ in grammar rather than in length.

@@ -14,10 +14,10 @@ import datasets
 import polars as pl
 from datasets.builder import Key
 
-from builders.dataset_inputs import read_split_files
-from builders.features import MESSAGES
-from builders.funnel import Funnel
-from builders.splits import in_holdout, reserved_for_prompts
+from saga.builders.dataset_inputs import read_split_files
+from saga.builders.features import MESSAGES
+from saga.builders.funnel import Funnel
+from saga.builders.splits import in_holdout, reserved_for_prompts
 
 TOPIC_TEMPLATES = ("Skriv en kort tekst om {title}.", "Fortell kort om {title}.")
 CONTINUATION_TEMPLATES = ("Fortsett teksten: {sentence}",)

@@ -1,6 +1,6 @@
 """`scored`: every sentence of a `sentences` dataset with its grammar score, parse success and violations.
 
-Scores come from `builders.scoring.GrammarScorer` through its persistent cache, so a build killed during scoring
+Scores come from `saga.builders.scoring.GrammarScorer` through its persistent cache, so a build killed during scoring
 resumes without re-parsing what was already scored (at most one batch is lost). The scorer fingerprint is a
 column and part of the build fingerprint: a new rule, weight or pipeline gives a new dataset.
 """
@@ -14,11 +14,11 @@ import datasets
 from datasets.builder import Key
 from tqdm.auto import tqdm
 
-from builders.dataset_inputs import read_split_files
-from builders.executor import RayExecutor
-from builders.funnel import Funnel
-from builders.scoring.cache import ScoreCache
-from builders.scoring.scorer import GrammarScorer, GrammarScorerConfig
+from saga.builders.dataset_inputs import read_split_files
+from saga.builders.executor import RayExecutor
+from saga.builders.funnel import Funnel
+from saga.builders.scoring.cache import ScoreCache
+from saga.builders.scoring.scorer import GrammarScorer, GrammarScorerConfig
 
 PROGRESS_BATCHES = 4
 VIOLATION = {
@@ -49,7 +49,7 @@ class ScoredConfig(datasets.BuilderConfig):
         score_cache (`str`, *optional*): the SQLite score cache (default: `.cache/scores.sqlite` beside the input).
         executor (`dict`, *optional*): where to score: `None` or `{"type": "local"}` in this process (with
             `n_process` workers), `{"type": "ray", "address": ..., "num_workers": N}` on a Ray cluster
-            (`builders.executor.RayExecutor`).
+            (`saga.builders.executor.RayExecutor`).
 
     `batch_size`, `n_process`, `score_cache` and `executor` change how, not what, is computed: they are left out
     of the build fingerprint (`metadata={"fingerprint": False}`).

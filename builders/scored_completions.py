@@ -17,11 +17,11 @@ import datasets
 from datasets.builder import Key
 from tqdm.auto import tqdm
 
-from builders.completions import FEATURES as COMPLETION_FEATURES
-from builders.dataset_inputs import read_split_files
-from builders.features import prompt_text
-from builders.funnel import Funnel
-from builders.scored import VIOLATION, ScoredConfig
+from saga.builders.completions import FEATURES as COMPLETION_FEATURES
+from saga.builders.dataset_inputs import read_split_files
+from saga.builders.features import prompt_text
+from saga.builders.funnel import Funnel
+from saga.builders.scored import VIOLATION, ScoredConfig
 
 FEATURES = datasets.Features(
     {

@@ -18,11 +18,11 @@ import polars as pl
 from datasets.builder import Key
 from tqdm.auto import tqdm
 
-from builders.funnel import Funnel
-from builders.sources.wikipedia import HUB_CONFIG, WikiSource, load_articles
-from builders.text.cleaning import has_markup, paragraphs
-from builders.text.language import detect
-from builders.text.splitting import split_sentences
+from saga.builders.funnel import Funnel
+from saga.builders.sources.wikipedia import HUB_CONFIG, WikiSource, load_articles
+from saga.builders.text.cleaning import has_markup, paragraphs
+from saga.builders.text.language import detect
+from saga.builders.text.splitting import split_sentences
 
 DEDUP_KEY = re.compile(r"[\W_]+", re.UNICODE)
 # What `saga/dropped.parquet` keeps of a dropped sentence (with its step and reason).

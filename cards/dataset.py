@@ -8,10 +8,10 @@ from pathlib import Path
 
 from huggingface_hub import DatasetCard, DatasetCardData
 
-from builders.scoring.lexicon import ATTRIBUTION as SCORER_LEXICON
-from cards.plots import funnel_plot
+from saga.builders.scoring.lexicon import ATTRIBUTION as SCORER_LEXICON
+from saga.cards.plots import funnel_plot
 
-TEMPLATE = files("cards") / "templates" / "dataset_card.md"
+TEMPLATE = files("saga.cards") / "templates" / "dataset_card.md"
 WIKIPEDIA_LICENCE = (
     "Sentences are taken from Norwegian Wikipedia articles (© Wikipedia contributors, "
     "[CC BY-SA 4.0](https://creativecommons.org/licenses/by-sa/4.0/)); this dataset is shared under the same "

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import polars as pl
 
-from builders.dataset_inputs import read_split_files
-from cards.plots import histogram_plot
+from saga.builders.dataset_inputs import read_split_files
+from saga.cards.plots import histogram_plot
 
 
 def temperature_table(frame: pl.DataFrame) -> str:

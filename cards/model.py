@@ -15,7 +15,7 @@ from huggingface_hub import ModelCard, ModelCardData
 
 from saga.models import bundled_hub_reference
 
-TEMPLATES = files("cards") / "templates"
+TEMPLATES = files("saga.cards") / "templates"
 LICENCE = "cc-by-sa-4.0"
 LICENCE_TEXT = (
     "The training data are Norwegian Wikipedia text (© Wikipedia contributors, "
@@ -169,7 +169,7 @@ def tiny_policy_card_inputs(record: dict, command: str) -> tuple[ModelCardData, 
     """The YAML metadata and template variables of the bundled tiny policy's card.
 
     Args:
-        record (`dict`): what `trainers.tiny_policy.train_tiny_policy` returns.
+        record (`dict`): what `saga.trainers.tiny_policy.train_tiny_policy` returns.
         command (`str`): the command that trained it.
     """
     card_data = ModelCardData(

@@ -2,7 +2,7 @@
 folder, or `ORG/NAME@REV` on the Hub.
 
 A model is resolved once (folder fingerprint or commit SHA), recorded, and loaded at exactly that revision.
-Generation (`builders.generation`), training and evaluation (`trainers`) all read models through here, so this
+Generation (`saga.builders.generation`), training and evaluation (`trainers`) all read models through here, so this
 module sits in the base layer beside the references it resolves with (`saga.hub.references`).
 """
 
@@ -81,7 +81,7 @@ def resolve_model(ref: str) -> ModelInput:
         [`ReferenceResolutionError`]: unknown folder, repository or revision.
     """
     if ref in BUNDLED_MODELS:
-        folder = Path(str(files("assets") / ref))
+        folder = Path(str(files("saga.assets") / ref))
         if not (folder / "config.json").is_file():
             raise ReferenceResolutionError(
                 f"the bundled model {ref} is missing from {folder}",

@@ -1,6 +1,6 @@
 """Run a recipe: every stage in order, each skipped when its output already has the same fingerprint.
 
-Dataset stages use the build fingerprint of `builders.build` (config + input fingerprints + code) and are skipped
+Dataset stages use the build fingerprint of `saga.builders.build` (config + input fingerprints + code) and are skipped
 when the folder's manifest has it and its validation passed. Training, merge and evaluation get a stage
 fingerprint of the same kind — their settings, the fingerprints of what they read, the trainer code and the
 library versions — stored in `saga/stage.json` of their output folder. Downstream stages depend on these stage
@@ -19,10 +19,11 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from importlib.resources import files
 from pathlib import Path
 
-from builders.build import build_fingerprint, config_dict
-from builders.dataset_inputs import input_fingerprint, manifest_of, read_split_files
+from saga.builders.build import build_fingerprint, config_dict
+from saga.builders.dataset_inputs import input_fingerprint, manifest_of, read_split_files
 from saga.recipe import DATASET_STAGES, ORDER, Recipe
 from saga.stages import STAGES, run_stage
 from saga.threads import torch_threads
@@ -122,7 +123,7 @@ def run_dataset_stage(recipe: Recipe, name: str) -> StageOutcome:
 def run_training_stage(recipe: Recipe, kind: str) -> StageOutcome:
     """Train the KL-SFT (`kl_sft`) or DPO (`dpo`) adapter, unless its folder has the same stage fingerprint."""
     from saga.models import resolve_model
-    from trainers.runs import library_versions, train_adapter
+    from saga.trainers.runs import library_versions, train_adapter
 
     out = recipe.folder(kind)
     dataset = recipe.folder("sft" if kind == "kl_sft" else "pairs")
@@ -148,8 +149,8 @@ def run_training_stage(recipe: Recipe, kind: str) -> StageOutcome:
 
 def run_merge_stage(recipe: Recipe) -> StageOutcome:
     """Merge the KL-SFT adapter into its base, unless the merged folder has the same stage fingerprint."""
-    from trainers.merge import merge_adapter
-    from trainers.runs import library_versions
+    from saga.trainers.merge import merge_adapter
+    from saga.trainers.runs import library_versions
 
     out, adapter = recipe.folder("merge"), recipe.folder("kl_sft")
     inputs = {
@@ -169,9 +170,9 @@ def run_merge_stage(recipe: Recipe) -> StageOutcome:
 
 def run_eval_stage(recipe: Recipe) -> tuple[StageOutcome, dict]:
     """Evaluate base, KL-SFT and DPO; write `eval.json` and the card table into each adapter folder."""
-    from builders.scoring.scorer import GrammarScorerConfig
+    from saga.builders.scoring.scorer import GrammarScorerConfig
     from saga.models import resolve_model
-    from trainers.evaluation import EvalModel, adapter_model, evaluate_models, write_adapter_evaluation
+    from saga.trainers.evaluation import EvalModel, adapter_model, evaluate_models, write_adapter_evaluation
 
     out, sft, dpo = recipe.folder("eval"), recipe.folder("kl_sft"), recipe.folder("dpo")
     config = recipe.eval_config()
@@ -204,7 +205,7 @@ def run_eval_stage(recipe: Recipe) -> tuple[StageOutcome, dict]:
 
 def run_push_stage(recipe: Recipe) -> StageOutcome:
     """Publish each folder named in `push:` with its tag; a folder already published under that tag is skipped."""
-    from cards.model import render_adapter_card
+    from saga.cards.model import render_adapter_card
     from saga.hub.publish import publish_folder
     from saga.versions import folder_fingerprint
 
@@ -246,7 +247,7 @@ def _fingerprint(payload: dict) -> str:
 
 def _code_fingerprint(stage: str) -> str:
     """sha256 over the trainer modules a stage runs: an edit to them reruns the stage."""
-    root = Path(__file__).resolve().parent.parent / "trainers"
+    root = Path(str(files("saga.trainers")))
     return source_fingerprint(root, [root / name for name in TRAINER_CODE[stage]])
 
 
@@ -262,7 +263,7 @@ def _rows(rows: dict) -> str:
 
 
 def _training_detail(folder: Path) -> str:
-    from trainers.runs import read_record
+    from saga.trainers.runs import read_record
 
     metrics = read_record(folder)["metrics"]
     return f"{metrics['global_step']} steps, mean loss {metrics['train_loss']:.3f}"

@@ -22,8 +22,8 @@ import yaml
 from huggingface_hub.errors import HFValidationError
 from huggingface_hub.utils import validate_repo_id
 
-from builders.build import BUILDER_CONFIG_BASE
-from builders.executor import RayExecutor
+from saga.builders.build import BUILDER_CONFIG_BASE
+from saga.builders.executor import RayExecutor
 from saga.errors import ExecutorError, RecipeError
 from saga.hub.publish import TAG_PATTERN
 from saga.stages import STAGES
@@ -78,7 +78,7 @@ class Recipe:
         scorer (`dict`): `pipeline` and `rules` of the grammar scorer.
         sections (`dict[str, dict]`): each stage's section as written.
         push (`dict[str, dict]`): stage → `repo_id`, `tag` (and `private`).
-        executor (`dict`, *optional*): where the scoring and generation stages run (`builders.executor`):
+        executor (`dict`, *optional*): where the scoring and generation stages run (`saga.builders.executor`):
             `None` in this process, `{"type": "ray", "address": "auto", "num_workers": N}` on a Ray cluster.
 
     Example:
@@ -160,7 +160,7 @@ class Recipe:
 
     def eval_config(self):
         """The `EvalConfig`: the section over the recipe's seed, threads and completions backend."""
-        from trainers.eval_config import EvalConfig
+        from saga.trainers.eval_config import EvalConfig
 
         defaults = {"seed": self.seed, "threads": self.threads}
         backend = self.sections.get("completions", {}).get("backend")
@@ -333,13 +333,13 @@ def _int(path: Path, key: str, value) -> int:
 
 
 def _training_class(kind: str):
-    from trainers.dpo_config import LoRADPOConfig  # deferred: TRL takes seconds to import
-    from trainers.kl_sft_config import KLSFTConfig
+    from saga.trainers.dpo_config import LoRADPOConfig  # deferred: TRL takes seconds to import
+    from saga.trainers.kl_sft_config import KLSFTConfig
 
     return {"kl_sft": KLSFTConfig, "dpo": LoRADPOConfig}[kind]
 
 
 def _eval_class():
-    from trainers.eval_config import EvalConfig
+    from saga.trainers.eval_config import EvalConfig
 
     return EvalConfig

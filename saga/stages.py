@@ -19,20 +19,20 @@ from pathlib import Path
 import datasets
 from filelock import FileLock, Timeout
 
-from builders.build import BUILDER_CONFIG_BASE, BuildResult, build
-from builders.completions import Completions, CompletionsConfig
-from builders.dataset_inputs import input_fingerprint, manifest_of, read_split_files
-from builders.pairs import Pairs
-from builders.prompts import Prompts
-from builders.scored import Scored, ScoredConfig
-from builders.scored_completions import ScoredCompletions, ScoredCompletionsConfig
-from builders.sentences import Sentences, SentencesConfig
-from builders.sft import SFT
-from cards.dataset import render_dataset_card
-from cards.generation import completions_section, pairs_section, temperature_table
-from cards.plots import bar_plot, histogram_plot
+from saga.builders.build import BUILDER_CONFIG_BASE, BuildResult, build
+from saga.builders.completions import Completions, CompletionsConfig
+from saga.builders.dataset_inputs import input_fingerprint, manifest_of, read_split_files
+from saga.builders.pairs import Pairs
+from saga.builders.prompts import Prompts
+from saga.builders.scored import Scored, ScoredConfig
+from saga.builders.scored_completions import ScoredCompletions, ScoredCompletionsConfig
+from saga.builders.sentences import Sentences, SentencesConfig
+from saga.builders.sft import SFT
+from saga.cards.dataset import render_dataset_card
+from saga.cards.generation import completions_section, pairs_section, temperature_table
+from saga.cards.plots import bar_plot, histogram_plot
 from saga.errors import InputDataError
-from validation.runner import ValidationFailed, ValidationReport, validate_dataset
+from saga.validation.runner import ValidationFailed, ValidationReport, validate_dataset
 
 logger = logging.getLogger(__name__)
 DEFAULT_ROOT = Path("build/datasets")

@@ -14,7 +14,7 @@ import re
 
 import pytest
 
-PACKAGES = ("builders", "saga", "trainers", "validation", "cards")
+PACKAGES = ("saga", "saga.builders", "saga.trainers", "saga.validation", "saga.cards")
 FENCE = re.compile(r"^[ \t]*```[a-z]*[ \t]*$", flags=re.MULTILINE)
 
 
@@ -31,7 +31,7 @@ def _modules() -> list[str]:
         names.append(package)
         path = importlib.import_module(package).__path__
         names += [info.name for info in pkgutil.walk_packages(path, f"{package}.")]
-    return names
+    return list(dict.fromkeys(names))  # an installed wheel holds saga.builders inside saga's own folder
 
 
 FINDER = doctest.DocTestFinder(parser=FencedDocTestParser())
@@ -39,7 +39,9 @@ WITH_EXAMPLES = [name for name in _modules() if any(t.examples for t in FINDER.f
 
 
 def test_examples_are_found():
-    assert {"builders.scoring.scorer", "builders.nlp.loading", "trainers.dpo_config"} <= set(WITH_EXAMPLES)
+    assert {"saga.builders.scoring.scorer", "saga.builders.nlp.loading", "saga.trainers.dpo_config"} <= set(
+        WITH_EXAMPLES
+    )
 
 
 @pytest.mark.parametrize("module", WITH_EXAMPLES)

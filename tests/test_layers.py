@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).parents[1]
-PACKAGES = ("saga", "builders", "validation", "cards", "trainers", "assets")
+# folder → installed package: the design card's top-level folders install under the saga namespace
+PACKAGES = {folder: f"saga.{folder}" for folder in ("builders", "validation", "cards", "trainers", "assets")}
+PACKAGES["saga"] = "saga"
 # (layer, module prefixes), lowest first; a module belongs to the layer of its longest matching prefix.
 LAYERS = [
     (
@@ -26,14 +28,14 @@ LAYERS = [
             "saga.hub",
             "saga.hub.references",
             "saga.hub.retry",
-            "assets",
+            "saga.assets",
         ),
     ),
-    ("builders", ("builders",)),
-    ("validation", ("validation",)),
-    ("cards", ("cards",)),
+    ("builders", ("saga.builders",)),
+    ("validation", ("saga.validation",)),
+    ("cards", ("saga.cards",)),
     ("publishing", ("saga.hub.publish", "saga.hub.folders", "saga.hub.card_merge")),
-    ("trainers", ("trainers",)),
+    ("trainers", ("saga.trainers",)),
     ("top", ("saga.stages", "saga.recipe", "saga.pipeline", "saga.cli")),
 ]
 RANK = {prefix: rank for rank, (_, prefixes) in enumerate(LAYERS) for prefix in prefixes}
@@ -50,9 +52,10 @@ def layer_of(module: str) -> int:
 
 def modules() -> dict[str, Path]:
     found = {}
-    for package in PACKAGES:
-        for path in sorted((ROOT / package).rglob("*.py")):
-            found[".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")] = path
+    for folder, package in PACKAGES.items():
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            parts = path.relative_to(ROOT / folder).with_suffix("").parts
+            found[".".join((package, *parts)).removesuffix(".__init__")] = path
     return found
 
 
@@ -64,7 +67,7 @@ def imports(path: Path) -> set[str]:
             names.add(node.module)
         elif isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
-    return {name for name in names if name.split(".")[0] in PACKAGES}
+    return {name for name in names if name.split(".")[0] == "saga"}
 
 
 def test_every_module_has_a_layer():

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from trl import DPOTrainer
 
-from trainers.dpo_config import LoRADPOConfig
+from saga.trainers.dpo_config import LoRADPOConfig
 
 
 class LoRADPOTrainer(DPOTrainer):

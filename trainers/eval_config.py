@@ -1,11 +1,12 @@
-"""`EvalConfig`: what `trainers.evaluation` completes and measures (light: no torch, so the CLI can build flags)."""
+"""`EvalConfig`: what `saga.trainers.evaluation` completes and measures (light: no torch, so the CLI can build
+flags)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from builders.generation.backend import BACKENDS
-from builders.generation.sampling import SAGA_REPETITION_PENALTY, SamplingSettings
+from saga.builders.generation.backend import BACKENDS
+from saga.builders.generation.sampling import SAGA_REPETITION_PENALTY, SamplingSettings
 
 
 @dataclass

@@ -23,17 +23,17 @@ from pathlib import Path
 
 import torch
 
-from builders.dataset_inputs import input_fingerprint, read_split_files
-from builders.features import prompt_text
-from builders.generation.backend import load_backend
-from builders.generation.models import resolve_adapter
-from builders.generation.transformers_backend import TransformersBackend
-from builders.scoring.scorer import GrammarScorer, GrammarScorerConfig
+from saga.builders.dataset_inputs import input_fingerprint, read_split_files
+from saga.builders.features import prompt_text
+from saga.builders.generation.backend import load_backend
+from saga.builders.generation.models import resolve_adapter
+from saga.builders.generation.transformers_backend import TransformersBackend
+from saga.builders.scoring.scorer import GrammarScorer, GrammarScorerConfig
 from saga.errors import InputDataError
 from saga.models import ModelInput, resolve_model, resolve_recorded_model
 from saga.threads import torch_threads
-from trainers.eval_config import EvalConfig
-from trainers.runs import read_record
+from saga.trainers.eval_config import EvalConfig
+from saga.trainers.runs import read_record
 
 logger = logging.getLogger(__name__)
 EVAL_FILE = "eval.json"
@@ -240,7 +240,7 @@ def write_adapter_evaluation(report: dict, adapter: Path) -> Path:
         report (`dict`): what `evaluate_models` returned; one row's `adapter` must be this folder.
         adapter (`Path`): the adapter folder.
     """
-    from cards.model import render_adapter_card  # deferred: the card module is only needed here
+    from saga.cards.model import render_adapter_card  # deferred: the card module is only needed here
 
     own = [row["model"] for row in report["rows"] if row["adapter"] == str(adapter)]
     if not own:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import torch
 from trl import SFTConfig
 
-from trainers.lora_config import LoRAFields
+from saga.trainers.lora_config import LoRAFields
 
 
 @dataclass

@@ -20,7 +20,7 @@ from peft import PeftModel
 from trl import SFTTrainer
 from trl.models.utils import disable_gradient_checkpointing
 
-from trainers.kl_sft_config import KLSFTConfig
+from saga.trainers.kl_sft_config import KLSFTConfig
 
 
 class _ChunkedCEKL(torch.autograd.Function):

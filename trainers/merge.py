@@ -14,12 +14,12 @@ from pathlib import Path
 import torch
 from huggingface_hub import snapshot_download
 
-from cards.model import render_merged_card
+from saga.cards.model import render_merged_card
 from saga.hub.references import parse_reference, resolve_revision
 from saga.models import MERGE_RECORD, resolve_recorded_model
 from saga.permissions import share_like_other_files
+from saga.trainers.runs import check_empty_output, library_versions, read_record
 from saga.versions import file_sha256
-from trainers.runs import check_empty_output, library_versions, read_record
 
 logger = logging.getLogger(__name__)
 DTYPES = {"float32": torch.float32, "bfloat16": torch.bfloat16}

@@ -1,6 +1,6 @@
 """One training run: references in, an adapter folder out (adapter, card, `saga/training.json`).
 
-`train_adapter` resolves and checks every input before training (see `trainers.inputs`), trains a KL-SFT or DPO
+`train_adapter` resolves and checks every input before training (see `saga.trainers.inputs`), trains a KL-SFT or DPO
 LoRA adapter, and writes the folder that `saga push` publishes. `saga/training.json` records everything needed to
 train the same adapter again: the full config, the dataset and base model pinned to their resolved revisions,
 the seed and the library versions; `retrain_from_card` does exactly that.
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import torch
 
-from cards.model import render_adapter_card
+from saga.cards.model import render_adapter_card
 from saga.errors import InputDataError, ReferenceResolutionError
 from saga.hub.references import load_dataset_ref, parse_reference, resolve_revision
 from saga.models import (
@@ -26,12 +26,12 @@ from saga.models import (
     resolve_recorded_model,
 )
 from saga.permissions import share_like_other_files
+from saga.trainers.dpo_config import LoRADPOConfig
+from saga.trainers.dpo_trainer import LoRADPOTrainer
+from saga.trainers.inputs import check_dataset, check_lora_targets, model_init_kwargs
+from saga.trainers.kl_sft_config import KLSFTConfig
+from saga.trainers.kl_sft_trainer import KLSFTTrainer
 from saga.versions import file_sha256, installed_versions
-from trainers.dpo_config import LoRADPOConfig
-from trainers.dpo_trainer import LoRADPOTrainer
-from trainers.inputs import check_dataset, check_lora_targets, model_init_kwargs
-from trainers.kl_sft_config import KLSFTConfig
-from trainers.kl_sft_trainer import KLSFTTrainer
 
 logger = logging.getLogger(__name__)
 

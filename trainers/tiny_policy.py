@@ -34,14 +34,14 @@ from transformers import (
     default_data_collator,
 )
 
-from builders.splits import reserved_for_prompts
-from builders.text.cleaning import paragraphs
-from builders.text.splitting import split_sentences
-from cards.model import render_tiny_policy_card
+from saga.builders.splits import reserved_for_prompts
+from saga.builders.text.cleaning import paragraphs
+from saga.builders.text.splitting import split_sentences
+from saga.cards.model import render_tiny_policy_card
 from saga.errors import InputDataError
 from saga.permissions import share_like_other_files
 from saga.threads import torch_threads
-from trainers.tiny_tokenizer import train_tokenizer
+from saga.trainers.tiny_tokenizer import train_tokenizer
 
 logger = logging.getLogger(__name__)
 

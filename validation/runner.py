@@ -1,5 +1,5 @@
 """Run a great-expectations suite on a dataset folder and record the verdict in `saga/validation.json`, with the
-sha256 of every file it judged (`validation.binding`), so that only those exact bytes can be published.
+sha256 of every file it judged (`saga.validation.binding`), so that only those exact bytes can be published.
 
 polars is converted to pandas in exactly one place, `validate_frame`: GX's dataframe sources are pandas or Spark.
 A failed suite raises one `ValidationFailed` that lists every failed expectation with example rows; the folder
@@ -19,10 +19,10 @@ import great_expectations as gx
 import polars as pl
 from great_expectations.data_context.types.base import ProgressBarsConfig
 
-from builders.dataset_inputs import manifest_of, read_split_files
+from saga.builders.dataset_inputs import manifest_of, read_split_files
 from saga.errors import SagaError
-from validation.binding import VERDICT, bound_files
-from validation.suites import SUITES, SuiteSpec
+from saga.validation.binding import VERDICT, bound_files
+from saga.validation.suites import SUITES, SuiteSpec
 
 logger = logging.getLogger(__name__)
 # great-expectations sets this logger to INFO itself, and logs "Created temporary directory ..." on every build.

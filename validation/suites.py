@@ -14,8 +14,8 @@ import great_expectations as gx
 import great_expectations.expectations as gxe
 import polars as pl
 
-from builders.pairs import PairsConfig
-from builders.scoring.results import REJECT_REASONS
+from saga.builders.pairs import PairsConfig
+from saga.builders.scoring.results import REJECT_REASONS
 
 
 @dataclass

@@ -8,9 +8,9 @@
 - `shards`: the finished-shard store that makes a generation run resumable.
 """
 
-from builders.generation.backend import BACKENDS, GenerationBackend, load_backend
-from builders.generation.errors import BackendNotInstalledError, GenerationError
-from builders.generation.sampling import SamplingSettings, request_seed, request_seeds, sample_seed
+from saga.builders.generation.backend import BACKENDS, GenerationBackend, load_backend
+from saga.builders.generation.errors import BackendNotInstalledError, GenerationError
+from saga.builders.generation.sampling import SamplingSettings, request_seed, request_seeds, sample_seed
 
 __all__ = [
     "BACKENDS",

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol
 
-from builders.generation.errors import GenerationError
-from builders.generation.sampling import SamplingSettings
+from saga.builders.generation.errors import GenerationError
+from saga.builders.generation.sampling import SamplingSettings
 
 if TYPE_CHECKING:
     from saga.models import ModelInput
@@ -67,11 +67,11 @@ def load_backend(
         [`GenerationError`]: for an unknown backend name; [`BackendNotInstalledError`] when vLLM is missing.
     """
     if name == "transformers":
-        from builders.generation.transformers_backend import TransformersBackend
+        from saga.builders.generation.transformers_backend import TransformersBackend
 
         return TransformersBackend(model, adapter=adapter, device=device, batch_size=batch_size, threads=threads)
     if name == "vllm":
-        from builders.generation.vllm_backend import VLLMBackend
+        from saga.builders.generation.vllm_backend import VLLMBackend
 
         return VLLMBackend(model, adapter=adapter, llm_options=vllm_options)
     raise GenerationError(f"unknown generation backend {name!r}", hint=f"use one of {', '.join(BACKENDS)}")

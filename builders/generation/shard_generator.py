@@ -2,8 +2,8 @@
 
 `ShardGenerator` holds the backend (loaded on first use) and turns a shard's prompt rows into completion rows,
 ordered by prompt, temperature and sample; `GenerateActor` is the Ray Data wrapper around one
-(`builders.executor`). Request seeds come from each prompt and temperature (`request_seeds`), never from the worker,
-so a shard's rows depend only on its prompts, the config and the model.
+(`saga.builders.executor`). Request seeds come from each prompt and temperature (`request_seeds`), never from the
+worker, so a shard's rows depend only on its prompts, the config and the model.
 """
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from builders.generation.backend import GenerationBackend, load_backend
-from builders.generation.errors import GenerationError
-from builders.generation.sampling import SamplingSettings, request_seeds
+from saga.builders.generation.backend import GenerationBackend, load_backend
+from saga.builders.generation.errors import GenerationError
+from saga.builders.generation.sampling import SamplingSettings, request_seeds
 
 if TYPE_CHECKING:
-    from builders.completions import CompletionsConfig
+    from saga.builders.completions import CompletionsConfig
     from saga.models import ModelInput
 
 

@@ -17,8 +17,8 @@ import logging
 import torch
 from transformers import GenerationConfig, LogitsProcessor, LogitsProcessorList, TopPLogitsWarper
 
-from builders.generation.errors import GenerationError
-from builders.generation.sampling import SamplingSettings, request_seeds, sample_seed
+from saga.builders.generation.errors import GenerationError
+from saga.builders.generation.sampling import SamplingSettings, request_seeds, sample_seed
 from saga.models import ModelInput, load_model_and_tokenizer
 from saga.threads import torch_threads
 

@@ -14,8 +14,8 @@ import importlib
 from types import ModuleType
 from typing import TYPE_CHECKING
 
-from builders.generation.errors import BackendNotInstalledError, GenerationError
-from builders.generation.sampling import SamplingSettings, request_seeds
+from saga.builders.generation.errors import BackendNotInstalledError, GenerationError
+from saga.builders.generation.sampling import SamplingSettings, request_seeds
 
 if TYPE_CHECKING:
     from saga.models import ModelInput

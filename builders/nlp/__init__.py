@@ -1,5 +1,5 @@
 """Loading the Norwegian Bokmål spaCy pipeline that every scorer and builder parses with."""
 
-from builders.nlp.loading import BUNDLED_PIPELINES, load, pipeline_fingerprint
+from saga.builders.nlp.loading import BUNDLED_PIPELINES, load, pipeline_fingerprint
 
 __all__ = ["BUNDLED_PIPELINES", "load", "pipeline_fingerprint"]

@@ -10,7 +10,7 @@ from spacy.tokens import Doc, DocBin
 from spacy.training import Example
 from spacy.vocab import Vocab
 
-from builders.nlp.treebank import Sentence
+from saga.builders.nlp.treebank import Sentence
 
 
 def sentences_to_doc(vocab: Vocab, sentences: list[Sentence]) -> Doc:

@@ -16,7 +16,7 @@ from spacy.language import Language
 
 from saga.errors import PipelineLoadError
 
-BUNDLED_PIPELINES = {"nb_saga_sm": files("assets") / "nb_saga_sm"}
+BUNDLED_PIPELINES = {"nb_saga_sm": files("saga.assets") / "nb_saga_sm"}
 
 
 def resolve(name_or_path: str | Path) -> Path | str:
@@ -59,7 +59,7 @@ def load(name_or_path: str | Path = "nb_saga_sm", exclude: tuple[str, ...] = ())
 
     Example:
         ```python
-        >>> from builders import nlp
+        >>> from saga.builders import nlp
         >>> doc = nlp.load("nb_saga_sm")("Den store bilen står i garasjen.")
         >>> [(t.text, t.morph.get("Definite")) for t in doc[:3]]
         [('Den', []), ('store', ['Def']), ('bilen', ['Def'])]

@@ -22,8 +22,8 @@ import spacy
 from spacy.cli.train import train as spacy_train
 from spacy.language import Language
 
-from builders.nlp.corpus import heldout_examples, write_docbin
-from builders.nlp.treebank import (
+from saga.builders.nlp.corpus import heldout_examples, write_docbin
+from saga.builders.nlp.treebank import (
     FeatsTable,
     Sentence,
     align_by_forms,
@@ -36,8 +36,8 @@ from saga.errors import InputDataError
 
 logger = logging.getLogger(__name__)
 
-CONFIGS = files("builders.nlp") / "configs"
-HELDOUT = files("assets") / "treebank" / "ud_nb_heldout.conllu"
+CONFIGS = files("saga.builders.nlp") / "configs"
+HELDOUT = files("saga.assets") / "treebank" / "ud_nb_heldout.conllu"
 TREEBANK_FILES = {
     "ndt_train": "ndt_nob/ndt_nob-train.conll",
     "ndt_dev": "ndt_nob/ndt_nob-dev.conll",

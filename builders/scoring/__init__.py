@@ -2,22 +2,22 @@
 
 Example:
     ```python
-    >>> from builders.scoring import GrammarScorer
+    >>> from saga.builders.scoring import GrammarScorer
     >>> result = GrammarScorer().score("Den store bilen står i garasjen.")
     >>> result.parse_success, result.violations
     (True, [])
     ```
 """
 
-from builders.scoring.cache import ScoreCache
-from builders.scoring.component import COMPONENT_NAME, GrammarScorerComponent
-from builders.scoring.errors import MissingAnnotationError, ScoreCacheError, ScorerConfigError
-from builders.scoring.fingerprint import SCORER_VERSION, scorer_fingerprint
-from builders.scoring.formula import ScoreFormula
-from builders.scoring.results import ScoreResult
-from builders.scoring.rules import RULES_V2, RuleSet
-from builders.scoring.scorer import GrammarScorer, GrammarScorerConfig
-from builders.scoring.violations import Violation
+from saga.builders.scoring.cache import ScoreCache
+from saga.builders.scoring.component import COMPONENT_NAME, GrammarScorerComponent
+from saga.builders.scoring.errors import MissingAnnotationError, ScoreCacheError, ScorerConfigError
+from saga.builders.scoring.fingerprint import SCORER_VERSION, scorer_fingerprint
+from saga.builders.scoring.formula import ScoreFormula
+from saga.builders.scoring.results import ScoreResult
+from saga.builders.scoring.rules import RULES_V2, RuleSet
+from saga.builders.scoring.scorer import GrammarScorer, GrammarScorerConfig
+from saga.builders.scoring.violations import Violation
 
 __all__ = [
     "COMPONENT_NAME",

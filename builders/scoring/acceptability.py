@@ -5,9 +5,9 @@ tag sequences. This classifier reads each token's lower-cased form, its suffix, 
 its dependency relation, the direction and distance of its head and its capitalisation, runs a two-layer BiLSTM
 over the sentence and max-pools it into one logit, so it can notice that "bor Oslo" lacks a preposition or that
 "han spiste" stands in the wrong order after a fronted adverbial. It is trained on correct sentences against
-ScaLA-style corruptions of them (`builders.scoring.training.acceptability_data`, `saga scorer train-acceptability`),
-never on the held-out sentences `saga scorer eval` reports, with a second, token-level loss during training on
-where each corruption is (`AcceptabilityTrainingConfig.token_loss_weight`).
+ScaLA-style corruptions of them (`saga.builders.scoring.training.acceptability_data`, `saga scorer
+train-acceptability`), never on the held-out sentences `saga scorer eval` reports, with a second, token-level loss
+during training on where each corruption is (`AcceptabilityTrainingConfig.token_loss_weight`).
 
 The model ships as one safetensors file (`assets/scorer/acceptability_v1.safetensors`): float16 weights plus, in
 the file's metadata, the architecture and the vocabularies, so nothing is pickled. Its sha256 is part of the scorer
@@ -15,7 +15,7 @@ fingerprint.
 
 Example:
     ```python
-    >>> from builders import nlp
+    >>> from saga.builders import nlp
     >>> classifier = load_classifier()
     >>> pipeline = nlp.load("nb_saga_sm")
     >>> correct, broken = classifier.predict([pipeline("Han bor i Oslo."), pipeline("Han bor Oslo.")])
@@ -40,12 +40,12 @@ from safetensors.torch import load_file, save_file
 from spacy.tokens import Doc, Span
 from torch import nn
 
-from builders.scoring.acceptability_features import FIELDS, PAD, SPECIALS, UNK, TokenIds
-from builders.scoring.errors import ScorerConfigError
+from saga.builders.scoring.acceptability_features import FIELDS, PAD, SPECIALS, UNK, TokenIds
+from saga.builders.scoring.errors import ScorerConfigError
 from saga.permissions import share_like_other_files
 
 FORMAT = "saga-acceptability-v1"
-BUNDLED_CLASSIFIER = files("assets") / "scorer" / "acceptability_v1.safetensors"
+BUNDLED_CLASSIFIER = files("saga.assets") / "scorer" / "acceptability_v1.safetensors"
 # U starts at the P that three in four correct dev sentences stay below: at the median (scorer 1.2.0) half of the
 # correct sentences paid for U, and only 58% of the correct dev sentences reached the SFT threshold 0.65.
 REFERENCE_PERCENTILE = 75

@@ -1,7 +1,7 @@
 """The acceptability classifier's input: per-token strings for training, per-token ids for scoring.
 
 Why a module of its own: the parsed training examples are cached under a hash of the code that builds them
-(`builders.scoring.training.acceptability_training.EXAMPLE_CODE`), and that code is this module, not the network.
+(`saga.builders.scoring.training.acceptability_training.EXAMPLE_CODE`), and that code is this module, not the network.
 A change to the network then reuses the examples; a change here builds new ones.
 """
 

@@ -13,8 +13,8 @@ import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 
-from builders.scoring.errors import ScoreCacheError
-from builders.scoring.results import ScoreResult
+from saga.builders.scoring.errors import ScoreCacheError
+from saga.builders.scoring.results import ScoreResult
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS scores (
@@ -30,7 +30,7 @@ LOOKUP_CHUNK = 900
 
 def text_key(text: str, prompt: str | None = None) -> str:
     """SHA-256 hex digest of the UTF-8 text, and of the prompt it answers when there is one: the cache key (neither
-    is stored). A completion scores differently against different prompts (`builders.scoring.rules.completion`).
+    is stored). A completion scores differently against different prompts (`saga.builders.scoring.rules.completion`).
 
     Args:
         text (`str`): the exact text scored.

@@ -7,10 +7,10 @@ table (`assets/scorer/capitals_v1.json`, written by `saga scorer build-capitals`
 capital inside a sentence at least once, how often it was seen so and how often in lower case. It is counted from
 the sentences the acceptability classifier trains on (NDT train, UD dev and the trainable UD test, the CC0 news
 sentences, the bundled Wikipedia sample), never from the held-out sentences or from any evaluation set
-(`builders.scoring.training.capital_counts`).
+(`saga.builders.scoring.training.capital_counts`).
 
-`builders.scoring.rules.orthography` reads it: a word capitalised inside a sentence that edited text writes in lower
-case is flagged, and so is a name written in lower case that edited text always capitalises.
+`saga.builders.scoring.rules.orthography` reads it: a word capitalised inside a sentence that edited text writes in
+lower case is flagged, and so is a name written in lower case that edited text always capitalises.
 """
 
 from __future__ import annotations
@@ -21,10 +21,10 @@ from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 
-from builders.scoring.errors import ScorerConfigError
+from saga.builders.scoring.errors import ScorerConfigError
 
 FORMAT = "saga-capitals-v1"
-BUNDLED_CAPITALS = files("assets") / "scorer" / "capitals_v1.json"
+BUNDLED_CAPITALS = files("saga.assets") / "scorer" / "capitals_v1.json"
 # Characters that open a quotation, a parenthesis or a list item: the word after them may start a sentence.
 OPENERS = "«\"'“‘(-–—[•*"
 # Characters that end a sentence or introduce one (":" before a quoted or independent sentence).

@@ -2,12 +2,12 @@
 
 In `nlp.pipe` it scores a batch at a time, so the acceptability classifier reads the sentences of a whole batch in
 one forward pass. The result is stored as a plain dict (`doc._.saga_result`, the `ScoreResult.to_dict` form): that
-is what the scorer's worker processes send back (`builders.scoring.pool`), and the only kind of user data that
+is what the scorer's worker processes send back (`saga.builders.scoring.pool`), and the only kind of user data that
 survives spaCy's own `n_process` transfer of docs as bytes.
 
 Example:
     ```python
-    >>> from builders import nlp
+    >>> from saga.builders import nlp
     >>> pipeline = nlp.load.__wrapped__("nb_saga_sm")  # a private copy: add_pipe changes the pipeline
     >>> _ = pipeline.add_pipe("saga_grammar_scorer")
     >>> doc = pipeline("Huset er stort.")
@@ -27,14 +27,14 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import minibatch
 
-from builders.scoring.acceptability import AcceptabilityClassifier, load_classifier
-from builders.scoring.errors import ScorerConfigError
-from builders.scoring.formula import ScoreFormula
-from builders.scoring.results import ScoreResult
-from builders.scoring.rules import PARSE_SUCCESS_RULES, RuleSet
-from builders.scoring.rules.annotation import Sentence, sentences, tokens
-from builders.scoring.sequence_model import TagNgramModel, load_model, sentence_symbols
-from builders.scoring.violations import Violation
+from saga.builders.scoring.acceptability import AcceptabilityClassifier, load_classifier
+from saga.builders.scoring.errors import ScorerConfigError
+from saga.builders.scoring.formula import ScoreFormula
+from saga.builders.scoring.results import ScoreResult
+from saga.builders.scoring.rules import PARSE_SUCCESS_RULES, RuleSet
+from saga.builders.scoring.rules.annotation import Sentence, sentences, tokens
+from saga.builders.scoring.sequence_model import TagNgramModel, load_model, sentence_symbols
+from saga.builders.scoring.violations import Violation
 from saga.threads import torch_threads
 
 COMPONENT_NAME = "saga_grammar_scorer"

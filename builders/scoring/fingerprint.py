@@ -14,12 +14,12 @@ from dataclasses import asdict
 from importlib.metadata import version
 from pathlib import Path
 
-from builders.scoring.acceptability import BUNDLED_CLASSIFIER
-from builders.scoring.capitals import BUNDLED_CAPITALS
-from builders.scoring.formula import ScoreFormula
-from builders.scoring.lexicon import lexicon_version
-from builders.scoring.sequence_model import BUNDLED_MODEL
-from builders.scoring.spelling import speller_version
+from saga.builders.scoring.acceptability import BUNDLED_CLASSIFIER
+from saga.builders.scoring.capitals import BUNDLED_CAPITALS
+from saga.builders.scoring.formula import ScoreFormula
+from saga.builders.scoring.lexicon import lexicon_version
+from saga.builders.scoring.sequence_model import BUNDLED_MODEL
+from saga.builders.scoring.spelling import speller_version
 from saga.versions import file_sha256, source_fingerprint
 
 # What each version changed: CHANGELOG.md.
@@ -28,12 +28,12 @@ SCORER_VERSION = "2.0.0"
 CODE_ROOT = Path(__file__).parents[1]
 # The scorer's offline tools (training and evaluating its assets): never run while scoring.
 OFFLINE_FOLDER = CODE_ROOT / "scoring" / "training"
-# What the scorer reads outside `builders.scoring`: the language detector and the sentence splitter.
+# What the scorer reads outside `saga.builders.scoring`: the language detector and the sentence splitter.
 TEXT_MODULES = ("text/language.py", "text/splitting.py")
 
 
 def scoring_code_files() -> list[Path]:
-    """The source files a score is computed by: `builders.scoring` (rules included) but its offline tools
+    """The source files a score is computed by: `saga.builders.scoring` (rules included) but its offline tools
     (`builders/scoring/training/`), and `TEXT_MODULES`, in a fixed order."""
     scoring = sorted(p for p in (CODE_ROOT / "scoring").rglob("*.py") if OFFLINE_FOLDER not in p.parents)
     return scoring + [CODE_ROOT / name for name in TEXT_MODULES]
@@ -58,7 +58,7 @@ def scorer_fingerprint(
         weights (`dict[str, float]`): the effective weight of every rule (defaults merged with overrides).
         formula (`ScoreFormula`): the formula parameters.
         max_chars (`int`): the input length limit (longer texts are rejected, which changes their score).
-        pipeline (`str`): `builders.nlp.pipeline_fingerprint` of the parsing pipeline (name, version, weights).
+        pipeline (`str`): `saga.builders.nlp.pipeline_fingerprint` of the parsing pipeline (name, version, weights).
         sequence_model (`str`, *optional*): sha256 of the tag n-gram model file; defaults to that of the bundled
             `assets/scorer/tag_ngram_v1.json`.
         acceptability_model (`str`, *optional*): sha256 of the acceptability classifier file; defaults to that of

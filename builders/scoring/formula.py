@@ -14,11 +14,11 @@ For a text with `S` sentences and words `W` (lower-cased, punctuation excluded):
 with α = `diversity_weight` (0.2, as in the SAGA cards), `window` = `mattr_window` (50), m1 = `mattr_full` (0.65),
 m0 = `mattr_zero` (0.40), γ = `repetition_weight` (2.0), n = `repetition_ngram` (3), λ = `sequence_weight` (0.5),
 k = `sequence_span` (6), κ = `acceptability_weight` (0: off by default) and f = `soft_floor` (-0.5). SLOR is a
-sentence's tag-sequence log-probability under the treebank n-gram model of `builders.scoring.sequence_model`,
+sentence's tag-sequence log-probability under the treebank n-gram model of `saga.builders.scoring.sequence_model`,
 relative to its tags' unigram probabilities; `ref` and σ come with the model. P is the probability that a sentence
-is a corrupted one under the acceptability classifier of `builders.scoring.acceptability`, and p0 comes with the
-classifier. Weights are in sentence units (`builders.scoring.rules`), so one weight-1.0 violation in a one-sentence
-text takes G from 1 to 0, and the same violation in a five-sentence text costs 0.2.
+is a corrupted one under the acceptability classifier of `saga.builders.scoring.acceptability`, and p0 comes with the
+classifier. Weights are in sentence units (`saga.builders.scoring.rules`), so one weight-1.0 violation in a
+one-sentence text takes G from 1 to 0, and the same violation in a five-sentence text costs 0.2.
 
 Why these choices:
 
@@ -47,7 +47,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from builders.scoring.diversity import mattr, repeated_ngram_share
+from saga.builders.scoring.diversity import mattr, repeated_ngram_share
 
 DECIMALS = 6
 
@@ -164,9 +164,9 @@ class ScoreFormula:
             n_sentences (`int`): number of sentences with at least one word (S; at least 1 is used).
             words (`list[str]`): lower-cased words without punctuation (W).
             improbability (`float`, *optional*, defaults to 0.0): I in [0, 1] (see
-                `builders.scoring.sequence_model.TagNgramModel.improbability`).
+                `saga.builders.scoring.sequence_model.TagNgramModel.improbability`).
             unacceptability (`float`, *optional*, defaults to 0.0): U in [0, 1] (see
-                `builders.scoring.acceptability.AcceptabilityClassifier.unacceptability`).
+                `saga.builders.scoring.acceptability.AcceptabilityClassifier.unacceptability`).
         """
         grammar = min(1.0, 1.0 - penalty / max(1, n_sentences))
         diversity = mattr(words, self.mattr_window)

@@ -5,7 +5,7 @@ Why: an indefinite singular noun does not show its gender ("verktøy", "operasjo
 the words around it — from the very adjective or determiner whose agreement is being checked ("god verktøy" is
 tagged masculine). The lexicon reads a noun's gender from Norsk Ordbank's definite forms instead, but those forms
 cannot tell homographs apart ("et rom" / "en rom"), and Ordbank lists some neuter adjectives only under a verb
-("nytt" under "nyte"); NDT's tags tell both. How the table is counted: `builders.scoring.training.gender_counts`
+("nytt" under "nyte"); NDT's tags tell both. How the table is counted: `saga.builders.scoring.training.gender_counts`
 (`saga scorer build-genders`).
 """
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from builders.scoring.errors import ScorerConfigError
+from saga.builders.scoring.errors import ScorerConfigError
 
 FORMAT = "saga-genders-v1"
 

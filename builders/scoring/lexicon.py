@@ -23,7 +23,7 @@ from importlib.resources import files
 
 from spacy.lookups import Table, load_lookups
 
-from builders.scoring.genders import read_genders
+from saga.builders.scoring.genders import read_genders
 from saga.versions import file_sha256
 
 ATTRIBUTION = (
@@ -31,7 +31,7 @@ ATTRIBUTION = (
     "via spacy-lookups-data, and noun and adjective genders counted from the Norwegian Dependency Treebank "
     "(National Library of Norway), CC0"
 )
-BUNDLED_GENDERS = files("assets") / "scorer" / "genders_v1.json"
+BUNDLED_GENDERS = files("saga.assets") / "scorer" / "genders_v1.json"
 OPEN_CLASSES = ("noun", "verb", "adj", "adv")
 # Shortest compound part considered: two-letter words ("is", "bo") would split almost any typo into "known" parts.
 MIN_COMPOUND_PART = 3

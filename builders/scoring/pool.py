@@ -9,7 +9,7 @@ import the main module).
 
 Example:
     ```python
-    >>> from builders.scoring import GrammarScorerConfig
+    >>> from saga.builders.scoring import GrammarScorerConfig
     >>> with ScorerPool(GrammarScorerConfig(), n_process=2) as pool:
     ...     [r["parse_success"] for r in pool.score(["Huset er stort.", "Huset stort."])]
     [True, False]
@@ -32,10 +32,10 @@ from typing import TYPE_CHECKING, Any
 from spacy.util import minibatch
 from threadpoolctl import threadpool_limits
 
-from builders.scoring.errors import ScorerWorkerError
+from saga.builders.scoring.errors import ScorerWorkerError
 
 if TYPE_CHECKING:
-    from builders.scoring.scorer import GrammarScorer, GrammarScorerConfig
+    from saga.builders.scoring.scorer import GrammarScorer, GrammarScorerConfig
 
 # Thread pools read these when they start: rayon (lingua) and any BLAS or OpenMP library loaded after start-up.
 THREAD_ENV = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "RAYON_NUM_THREADS")
@@ -55,7 +55,7 @@ def worker_scorer(config: GrammarScorerConfig) -> GrammarScorer:
     threadpool_limits(1)
     if "torch" in sys.modules:
         sys.modules["torch"].set_num_threads(1)
-    from builders.scoring.scorer import GrammarScorer
+    from saga.builders.scoring.scorer import GrammarScorer
 
     scorer = GrammarScorer(config)
     scorer.score(WARM_UP_TEXT)
@@ -93,7 +93,7 @@ def _score_batch(items: list[tuple[str, str | None]]) -> list[dict[str, Any]]:
 
 
 class ScoreActor:
-    """A Ray actor (`builders.executor`): builds the scorer as a pool worker does, then scores shard after shard.
+    """A Ray actor (`saga.builders.executor`): builds the scorer as a pool worker does, then scores shard after shard.
 
     Args:
         config (`GrammarScorerConfig`): the scorer to build.

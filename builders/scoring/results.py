@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from builders.scoring.violations import Violation
+from saga.builders.scoring.violations import Violation
 
 # Reasons a text is not parsed at all; each gets the minimum score.
 REJECT_REASONS = ("not_a_string", "empty", "too_long", "no_words")
@@ -16,7 +16,7 @@ class ScoreResult:
     """The grammatical quality of one text.
 
     Args:
-        score (`float`): the score in [-1, 1] (see `builders.scoring.formula`).
+        score (`float`): the score in [-1, 1] (see `saga.builders.scoring.formula`).
         parse_success (`bool`): every sentence has a finite verb in its main clause, and every finite declarative
             clause has a subject.
         violations (`list[Violation]`): what the rules found, in rule order.

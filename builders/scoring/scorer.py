@@ -1,7 +1,7 @@
 """`GrammarScorer`: text → grammatical quality in [-1, 1] from a spaCy parse, in batches, with a cache.
 
-The score formula is documented in `builders.scoring.formula`, the rules in `builders.scoring.rules`. Input that
-cannot be parsed gets a defined result instead of an exception deep in spaCy: a non-string, an empty or
+The score formula is documented in `saga.builders.scoring.formula`, the rules in `saga.builders.scoring.rules`. Input
+that cannot be parsed gets a defined result instead of an exception deep in spaCy: a non-string, an empty or
 whitespace-only string, or a text longer than `max_chars` scores -1 with `reason` set (`ScoreResult.rejected`).
 """
 
@@ -18,22 +18,22 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import minibatch, registry
 
-from builders import nlp as nlp_loader
-from builders.scoring import segmentation
-from builders.scoring.acceptability import BUNDLED_CLASSIFIER
-from builders.scoring.cache import ScoreCache, text_key
-from builders.scoring.component import COMPONENT_NAME, DEFAULT_RULES
-from builders.scoring.errors import ScorerConfigError
-from builders.scoring.fingerprint import scorer_fingerprint
-from builders.scoring.formula import ScoreFormula
-from builders.scoring.pool import ScoreActor, ScorerPool
-from builders.scoring.results import ScoreResult
-from builders.scoring.rules import RuleSet
-from builders.scoring.sequence_model import BUNDLED_MODEL
+from saga.builders import nlp as nlp_loader
+from saga.builders.scoring import segmentation
+from saga.builders.scoring.acceptability import BUNDLED_CLASSIFIER
+from saga.builders.scoring.cache import ScoreCache, text_key
+from saga.builders.scoring.component import COMPONENT_NAME, DEFAULT_RULES
+from saga.builders.scoring.errors import ScorerConfigError
+from saga.builders.scoring.fingerprint import scorer_fingerprint
+from saga.builders.scoring.formula import ScoreFormula
+from saga.builders.scoring.pool import ScoreActor, ScorerPool
+from saga.builders.scoring.results import ScoreResult
+from saga.builders.scoring.rules import RuleSet
+from saga.builders.scoring.sequence_model import BUNDLED_MODEL
 from saga.versions import file_sha256
 
 if TYPE_CHECKING:  # where to score decides how, not what: the executor is no part of the scoring code
-    from builders.executor import RayExecutor
+    from saga.builders.executor import RayExecutor
 
 logger = logging.getLogger(__name__)
 
@@ -146,8 +146,8 @@ class GrammarScorerConfig:
 class GrammarScorer:
     """Score texts for Bokmål grammatical quality.
 
-    The scorer loads its own copy of the pipeline (the cached one from `builders.nlp.load` is shared and must not
-    get the scoring components), puts `saga_sentence_starts` before the parser (`builders.scoring.segmentation`)
+    The scorer loads its own copy of the pipeline (the cached one from `saga.builders.nlp.load` is shared and must not
+    get the scoring components), puts `saga_sentence_starts` before the parser (`saga.builders.scoring.segmentation`)
     and `saga_grammar_scorer` last, disables the components whose output it never reads (`unread_components`: the
     lemmatizer), and computes its fingerprint once, from every component, disabled or not.
 
@@ -217,7 +217,7 @@ class GrammarScorer:
         Args:
             text (`str`): the text; other types are rejected with score -1 (see `check_input`).
             prompt (`str`, *optional*): the prompt the text answers; copying or restating it then costs score
-                (`builders.scoring.rules.completion`).
+                (`saga.builders.scoring.rules.completion`).
         """
         return next(self.score_batch([text], prompts=[prompt]))
 

@@ -2,7 +2,7 @@
 
 The bundled parser splits sentences with F1 0.89 on held-out UD and often breaks one sentence in two ("... den 20.
 mai | 1816."), leaving a verbless "sentence" that every clause rule then penalises. The scorer therefore sets
-sentence starts before the parser runs, from `builders.text.splitting.split_sentences` (the splitter that made
+sentence starts before the parser runs, from `saga.builders.text.splitting.split_sentences` (the splitter that made
 the corpus sentences in the first place); spaCy's parser keeps boundaries that are already set. A new line always
 starts a new sentence.
 """
@@ -17,7 +17,7 @@ from spacy.errors import Errors
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from builders.text.splitting import split_sentences
+from saga.builders.text.splitting import split_sentences
 
 COMPONENT_NAME = "saga_sentence_starts"
 
@@ -68,7 +68,7 @@ def add_sentence_starts(nlp: Language) -> Language:
     classifier's training data).
 
     Args:
-        nlp (`Language`): a private copy of a pipeline (`builders.nlp.load.__wrapped__`); it is changed in place.
+        nlp (`Language`): a private copy of a pipeline (`saga.builders.nlp.load.__wrapped__`); it is changed in place.
     """
     placement = {"before": "parser"} if "parser" in nlp.pipe_names else {"first": True}
     nlp.add_pipe(COMPONENT_NAME, **placement)

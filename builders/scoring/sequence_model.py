@@ -14,9 +14,9 @@ the worst position or the mean of the three worst; adding dependency labels did 
 frequent word forms added about 0.01 AUROC, not enough to justify a larger asset.
 
 The model is trained on gold annotation of the treebank sentences the pipeline trains on (`tagger-train.spacy`
-written by `builders.nlp.training.prepare`; never the held-out sentences) and shipped as JSON
+written by `saga.builders.nlp.training.prepare`; never the held-out sentences) and shipped as JSON
 (`assets/scorer/tag_ngram_v1.json`, rebuilt with `saga scorer train-lm`). Its `reference` and `spread` place the
-formula's penalty (see `builders.scoring.formula`): they are the 90th percentile and the standard deviation of
+formula's penalty (see `saga.builders.scoring.formula`): they are the 90th percentile and the standard deviation of
 sentence SLOR under two-fold cross-fitting (each half scored by a model trained on the other half), so a retrained
 model recalibrates itself.
 """
@@ -36,12 +36,12 @@ from pathlib import Path
 from spacy.tokens import Doc, DocBin, Span, Token
 from spacy.vocab import Vocab
 
-from builders.scoring.errors import ScorerConfigError
+from saga.builders.scoring.errors import ScorerConfigError
 
 FORMAT = "saga-tag-ngram-v1"
 BOS, EOS, UNK = "<s>", "</s>", "<unk>"
 SYMBOL_FEATURES = ("VerbForm", "Definite", "Number")
-BUNDLED_MODEL = files("assets") / "scorer" / "tag_ngram_v1.json"
+BUNDLED_MODEL = files("saga.assets") / "scorer" / "tag_ngram_v1.json"
 REFERENCE_PERCENTILE = 90
 
 

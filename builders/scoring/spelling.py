@@ -1,6 +1,6 @@
 """Spelling: is a word a Bokmål form, a likely misspelling of a common one, or unknown?
 
-Norsk Ordbank (`builders.scoring.lexicon`) lists inflected forms but not the productive parts of Bokmål spelling
+Norsk Ordbank (`saga.builders.scoring.lexicon`) lists inflected forms but not the productive parts of Bokmål spelling
 (compounds, genitives), so the lexicon also accepts a word that splits into known parts. Split alone, almost any
 misspelling is "known": "raport" is "ra" + "port", "kontak" is "kon" + "tak", "ungdomer" is "ung" + "domer". Real
 misspellings sit one edit away from a word writers use far more often, and a frequency list tells the two apart:
@@ -27,7 +27,7 @@ from importlib.metadata import version
 
 import wordfreq
 
-from builders.scoring.lexicon import Lexicon, load_lexicon
+from saga.builders.scoring.lexicon import Lexicon, load_lexicon
 
 ATTRIBUTION = "word frequencies from wordfreq (Robyn Speer, 2022), Norwegian Bokmål list, CC BY-SA 4.0"
 # The letters an edit may insert or substitute: the Bokmål alphabet and the accented letters of loanwords.

@@ -15,11 +15,11 @@ from pathlib import Path
 import datasets
 import pyarrow as pa
 
-from builders.progress import quiet_datasets_progress
+from saga.builders.progress import quiet_datasets_progress
 from saga.errors import InputDataError
 
 BUNDLED_SAMPLE = "bundled"
-BUNDLED_PATH = files("assets") / "wiki_nb" / "norquad_wikipedia_nb.jsonl"
+BUNDLED_PATH = files("saga.assets") / "wiki_nb" / "norquad_wikipedia_nb.jsonl"
 HUB_DATASET = "wikimedia/wikipedia"
 HUB_CONFIG = "20231101.nb"
 REQUIRED_COLUMNS = ("id", "title", "text")

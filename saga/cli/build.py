@@ -7,13 +7,13 @@ from pathlib import Path
 
 import yaml
 
-from builders.executor import EXECUTOR_TYPES, RayExecutor
-from builders.funnel import Funnel
-from cards.dataset import render_dataset_card
+from saga.builders.executor import EXECUTOR_TYPES, RayExecutor
+from saga.builders.funnel import Funnel
+from saga.cards.dataset import render_dataset_card
 from saga.errors import ExecutorError, InputDataError
 from saga.recipe import EXECUTOR_STAGES
 from saga.stages import DEFAULT_ROOT, STAGES, card_section, run_stage, stage_of
-from validation.runner import validate_dataset
+from saga.validation.runner import validate_dataset
 
 EXAMPLES = """examples:
   saga build sentences                          # bundled Wikipedia sample → build/datasets/sentences

@@ -24,7 +24,7 @@ of the card are written into each adapter folder. Sampling flags are the fields 
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    from trainers.eval_config import EvalConfig
+    from saga.trainers.eval_config import EvalConfig
 
     parser = subparsers.add_parser(
         "eval",
@@ -52,11 +52,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_eval(args: argparse.Namespace) -> int:
-    from builders.scoring.scorer import GrammarScorerConfig
+    from saga.builders.scoring.scorer import GrammarScorerConfig
     from saga.cli.train import quiet_progress
     from saga.errors import InputDataError
-    from trainers.eval_config import EvalConfig
-    from trainers.evaluation import EvalModel, adapter_model, evaluate_models, format_table, write_adapter_evaluation
+    from saga.trainers.eval_config import EvalConfig
+    from saga.trainers.evaluation import (
+        EvalModel,
+        adapter_model,
+        evaluate_models,
+        format_table,
+        write_adapter_evaluation,
+    )
 
     if not getattr(args, "verbose", False):
         quiet_progress()

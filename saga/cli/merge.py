@@ -35,7 +35,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run_merge(args: argparse.Namespace) -> int:
     from saga.cli.train import quiet_progress
-    from trainers.merge import merge_adapter
+    from saga.trainers.merge import merge_adapter
 
     adapter = args.adapter or args.adapter_option
     if not adapter or (args.adapter and args.adapter_option):

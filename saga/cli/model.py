@@ -39,7 +39,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_train_tiny(args: argparse.Namespace) -> int:
-    from trainers.tiny_policy import TinyPolicyConfig, train_tiny_policy
+    from saga.trainers.tiny_policy import TinyPolicyConfig, train_tiny_policy
 
     overrides = {
         key: value for key, value in (("max_steps", args.max_steps), ("seed", args.seed)) if value is not None

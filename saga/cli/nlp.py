@@ -7,8 +7,8 @@ import json
 import shutil
 from pathlib import Path
 
-from builders import nlp as nlp_loader
-from builders.nlp import training
+from saga.builders import nlp as nlp_loader
+from saga.builders.nlp import training
 
 EXAMPLES = """examples:
   saga nlp evaluate                                  # held-out UPOS/morph/lemma/UAS/LAS of nb_saga_sm

@@ -75,13 +75,13 @@ def render_card_for(folder: Path, repo_type: str, repo_id: str, tag: str) -> Non
         builders = {stage.builder.__name__ for stage in STAGES.values()}
         if not manifest.is_file() or json.loads(manifest.read_text(encoding="utf-8")).get("builder") not in builders:
             return
-        from cards.dataset import render_dataset_card
+        from saga.cards.dataset import render_dataset_card
 
         extra, plots = card_section(folder)
         render_dataset_card(folder, repo_id=repo_id, revision=tag, extra=extra, plots=plots)
     elif (record := folder / "saga" / "training.json").is_file():
         if json.loads(record.read_text(encoding="utf-8")).get("kind") not in ADAPTER_KINDS:
             return
-        from cards.model import render_adapter_card
+        from saga.cards.model import render_adapter_card
 
         render_adapter_card(folder, repo_id, tag)

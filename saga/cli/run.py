@@ -74,7 +74,7 @@ def print_plan(recipe) -> None:
 def print_summary(recipe, result) -> None:
     """The stage table, the SFT/pairs statistics and the evaluation table of base → KL-SFT → DPO."""
     from saga.pipeline import pair_statistics
-    from trainers.evaluation import format_table
+    from saga.trainers.evaluation import format_table
 
     print("| stage | state | seconds | output | detail |")
     print("|---|---|---|---|---|")

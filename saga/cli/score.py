@@ -10,19 +10,29 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
-from builders.scoring import COMPONENT_NAME, GrammarScorer, GrammarScorerConfig, ScoreCache, ScoreFormula
-from builders.scoring.acceptability import BUNDLED_CLASSIFIER
-from builders.scoring.capitals import BUNDLED_CAPITALS
-from builders.scoring.formula import TUNED_ACCEPTABILITY_WEIGHT
-from builders.scoring.inputs import iter_jsonl, iter_lines, iter_parquet_column
-from builders.scoring.lexicon import BUNDLED_GENDERS
-from builders.scoring.sequence_model import BUNDLED_MODEL, TagNgramModel, docbin_sequences
-from builders.scoring.training.acceptability_data import source_sentences
-from builders.scoring.training.acceptability_training import AcceptabilityTrainingConfig, train_acceptability
-from builders.scoring.training.capital_counts import count_capitals, write_capitals
-from builders.scoring.training.evaluation import evaluate_heldout, evaluate_inflections, format_table, rows_as_dicts
-from builders.scoring.training.gender_counts import count_genders, decide_genders, treebank_sentences, write_genders
-from builders.scoring.training.nocola import evaluate_nocola, format_reports, reports_as_dicts
+from saga.builders.scoring import COMPONENT_NAME, GrammarScorer, GrammarScorerConfig, ScoreCache, ScoreFormula
+from saga.builders.scoring.acceptability import BUNDLED_CLASSIFIER
+from saga.builders.scoring.capitals import BUNDLED_CAPITALS
+from saga.builders.scoring.formula import TUNED_ACCEPTABILITY_WEIGHT
+from saga.builders.scoring.inputs import iter_jsonl, iter_lines, iter_parquet_column
+from saga.builders.scoring.lexicon import BUNDLED_GENDERS
+from saga.builders.scoring.sequence_model import BUNDLED_MODEL, TagNgramModel, docbin_sequences
+from saga.builders.scoring.training.acceptability_data import source_sentences
+from saga.builders.scoring.training.acceptability_training import AcceptabilityTrainingConfig, train_acceptability
+from saga.builders.scoring.training.capital_counts import count_capitals, write_capitals
+from saga.builders.scoring.training.evaluation import (
+    evaluate_heldout,
+    evaluate_inflections,
+    format_table,
+    rows_as_dicts,
+)
+from saga.builders.scoring.training.gender_counts import (
+    count_genders,
+    decide_genders,
+    treebank_sentences,
+    write_genders,
+)
+from saga.builders.scoring.training.nocola import evaluate_nocola, format_reports, reports_as_dicts
 from saga.errors import InputDataError
 from saga.versions import file_sha256
 

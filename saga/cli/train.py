@@ -45,8 +45,8 @@ REPLACED_FIELDS = {
 def register(subparsers: argparse._SubParsersAction) -> None:
     from trl import TrlParser
 
-    from trainers.dpo_config import LoRADPOConfig
-    from trainers.kl_sft_config import KLSFTConfig
+    from saga.trainers.dpo_config import LoRADPOConfig
+    from saga.trainers.kl_sft_config import KLSFTConfig
 
     parser = subparsers.add_parser(
         "train",
@@ -88,7 +88,7 @@ def _add_output_options(parser: argparse.ArgumentParser) -> None:
 
 def run_train(args: argparse.Namespace) -> int:
     from saga.models import DEFAULT_MODEL
-    from trainers.runs import KINDS, retrain_from_card, train_adapter
+    from saga.trainers.runs import KINDS, retrain_from_card, train_adapter
 
     if not getattr(args, "verbose", False):
         quiet_progress()
@@ -182,7 +182,7 @@ def _print_record(out: Path, record: dict) -> None:
 
 
 def _publish(out: Path, repo_id: str, tag: str) -> None:
-    from cards.model import render_adapter_card
+    from saga.cards.model import render_adapter_card
     from saga.hub.publish import publish_folder
 
     render_adapter_card(out, repo_id=repo_id, revision=tag)  # the usage snippet names the published revision

@@ -3,7 +3,7 @@
 A dataset folder (Hub layout) holds `README.md`, `data/{split}-*.parquet` and `saga/validation.json`; an adapter
 folder holds `adapter_model.safetensors`, `adapter_config.json`, `README.md` and `saga/training.json`. The checks
 here run before any network request, so a folder that failed validation, or whose files are not the bytes its
-validation judged (`validation.binding`), never reaches the Hub.
+validation judged (`saga.validation.binding`), never reaches the Hub.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 
 from saga.errors import PublishRefusedError
-from validation.binding import VERDICT, unbound_changes
+from saga.validation.binding import VERDICT, unbound_changes
 
 DATASET_REQUIRED = ("README.md", "saga/validation.json")
 ADAPTER_REQUIRED = ("adapter_model.safetensors", "adapter_config.json", "README.md", "saga/training.json")

@@ -44,10 +44,10 @@ def prompts_root(tmp_path_factory):
 
     Built with `build()` directly: the `prompts` stage's validation needs an SFT corpus these tests do not need.
     """
-    from builders.build import build
-    from builders.dataset_inputs import input_fingerprint
-    from builders.prompts import Prompts
-    from builders.sentences import Sentences, SentencesConfig
+    from saga.builders.build import build
+    from saga.builders.dataset_inputs import input_fingerprint
+    from saga.builders.prompts import Prompts
+    from saga.builders.sentences import Sentences, SentencesConfig
 
     root = tmp_path_factory.mktemp("generation")
     config = {"max_articles": 80}

@@ -11,8 +11,8 @@ import polars as pl
 import pytest
 import yaml
 
-from builders.completions import CompletionsConfig
-from builders.generation import BackendNotInstalledError
+from saga.builders.completions import CompletionsConfig
+from saga.builders.generation import BackendNotInstalledError
 from saga.errors import InputDataError, ReferenceResolutionError
 from saga.stages import run_stage
 
@@ -87,7 +87,7 @@ def test_killed_build_continues_from_finished_shards(prompts_root, tmp_path, cap
     assert 0 < len(finished) < 6
     assert not (tmp_path / "completions" / "saga" / "manifest.json").exists()
 
-    caplog.set_level("INFO", logger="builders.completions")
+    caplog.set_level("INFO", logger="saga.builders.completions")
     result, report = run_stage("completions", config, root=prompts_root, out_dir=tmp_path / "completions")
     assert report.success and result.rows == {"train": 6 * 2 * 2}
     generated = 6 - len(finished)

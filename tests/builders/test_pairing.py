@@ -2,7 +2,7 @@
 
 import pytest
 
-from builders.pairing import Candidate, pair_prompt
+from saga.builders.pairing import Candidate, pair_prompt
 
 
 def c(text, score, temperature=0.7, sample_idx=0):

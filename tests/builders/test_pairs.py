@@ -11,9 +11,9 @@ import polars as pl
 import pytest
 from trl import DPOConfig, DPOTrainer
 
-from builders.build import build
-from builders.pairs import Pairs
-from cards.dataset import TEMPLATE, dataset_card_inputs
+from saga.builders.build import build
+from saga.builders.pairs import Pairs
+from saga.cards.dataset import TEMPLATE, dataset_card_inputs
 from saga.hub.references import load_dataset_ref
 from saga.models import load_model_and_tokenizer, resolve_model
 from saga.stages import card_section, run_stage

@@ -15,9 +15,9 @@ import polars as pl
 import pytest
 import ray
 
-from builders.executor import RayExecutor
-from builders.scoring import GrammarScorer, GrammarScorerConfig
-from builders.scoring.cache import ScoreCache
+from saga.builders.executor import RayExecutor
+from saga.builders.scoring import GrammarScorer, GrammarScorerConfig
+from saga.builders.scoring.cache import ScoreCache
 from saga.errors import ExecutorError
 from saga.stages import run_stage
 from tests.builders.test_completions import FAST
@@ -100,7 +100,7 @@ def test_killed_ray_generation_redoes_only_the_missing_shards(prompts_root, chai
     for lost in shards[1::2]:
         lost.unlink()  # as if the run had been killed before these two shards came back
     kept = {path: path.stat().st_mtime_ns for path in shards[0::2]}
-    caplog.set_level("INFO", logger="builders.completions")
+    caplog.set_level("INFO", logger="saga.builders.completions")
     run_stage("completions", {**GENERATION, "executor": RAY}, root=root)
     assert "train: 2 shard(s) generated, 2 reused" in caplog.text
     assert {path: path.stat().st_mtime_ns for path in kept} == kept, "finished shards were not regenerated"
@@ -112,7 +112,7 @@ def test_ray_scoring_sends_only_uncached_texts_and_caches_each_shard(cluster, tm
     texts = ["Huset er stort.", "Huset stort.", "", "Jeg liker å lese bøker om kvelden.", "Hun gikk hjem."]
     scorer = GrammarScorer(GrammarScorerConfig(), cache=ScoreCache(tmp_path / "scores.sqlite"))
     local = [result.to_dict() for result in scorer.score_batch(texts[:2])]  # two texts cached, locally
-    caplog.set_level("INFO", logger="builders.scoring.scorer")
+    caplog.set_level("INFO", logger="saga.builders.scoring.scorer")
     executor = RayExecutor(num_workers=2, shard_size=1)
     on_ray = [result.to_dict() for result in scorer.score_batch(texts, executor=executor)]
     assert "5 texts: 2 cached, 2 to parse" in caplog.text

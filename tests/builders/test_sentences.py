@@ -6,9 +6,9 @@ import json
 import polars as pl
 import pytest
 
-from builders.build import build
-from builders.sentences import Sentences, SentencesConfig
-from builders.sources.wikipedia import WikiSource, load_articles
+from saga.builders.build import build
+from saga.builders.sentences import Sentences, SentencesConfig
+from saga.builders.sources.wikipedia import WikiSource, load_articles
 from saga.errors import InputDataError
 
 

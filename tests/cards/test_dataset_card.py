@@ -6,11 +6,11 @@ import jinja2
 import pytest
 from huggingface_hub import DatasetCard
 
-from builders.build import build
-from builders.sentences import Sentences
-from builders.sources.wikipedia import WikiSource
-from cards.dataset import TEMPLATE, dataset_card_inputs, render_dataset_card
-from validation.runner import validate_dataset
+from saga.builders.build import build
+from saga.builders.sentences import Sentences
+from saga.builders.sources.wikipedia import WikiSource
+from saga.cards.dataset import TEMPLATE, dataset_card_inputs, render_dataset_card
+from saga.validation.runner import validate_dataset
 
 
 @pytest.fixture

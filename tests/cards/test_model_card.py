@@ -8,7 +8,7 @@ import jinja2
 import pytest
 from huggingface_hub import ModelCard
 
-from cards.model import (
+from saga.cards.model import (
     ADAPTER_TEMPLATE,
     MERGED_TEMPLATE,
     TINY_POLICY_TEMPLATE,

@@ -18,13 +18,15 @@ from saga.stages import run_stage
 # Runs `saga build sentences` with one step replaced by an abrupt exit (no cleanup, like a kill -9).
 KILLED_BUILD = textwrap.dedent(
     """
-    import functools, os, sys
+    import functools, importlib, os, sys
     from pathlib import Path
-    import builders.build, saga.stages
-    *path, name = sys.argv[1].split(".")
-    target = functools.reduce(getattr, path[2:], {"builders.build": builders.build, "saga.stages": saga.stages}[
-        ".".join(path[:2])
-    ])
+    module, *attributes = sys.argv[1].split(".")
+    target = importlib.import_module(module)
+    while hasattr(target, "__path__") and attributes:  # a package: descend into its module
+        module += "." + attributes.pop(0)
+        target = importlib.import_module(module)
+    *path, name = attributes
+    target = functools.reduce(getattr, path, target)
     setattr(target, name, staticmethod(lambda *args, **kwargs: os._exit(9)))
     from saga.stages import run_stage
     run_stage("sentences", {"max_articles": int(sys.argv[3])}, root=Path(sys.argv[2]))
@@ -34,8 +36,8 @@ KILLED_BUILD = textwrap.dedent(
 # after the data (before the funnel), after the funnel (before the manifest), after the manifest (before
 # validation), after validation (before the card), after the card (before the folder moves into place).
 BOUNDARIES = [
-    ("builders.build.Funnel.read", False),
-    ("builders.build.installed_versions", False),
+    ("saga.builders.build.Funnel.read", False),
+    ("saga.builders.build.installed_versions", False),
     ("saga.stages.validate_dataset", False),
     ("saga.stages.render_dataset_card", False),  # validated, but without its card
     ("saga.stages._move_into_place", True),

@@ -10,8 +10,8 @@ import pytest
 import spacy
 from spacy.tokens import Doc, DocBin
 
-from builders.scoring import SCORER_VERSION
-from builders.scoring.acceptability import AcceptabilityClassifier
+from saga.builders.scoring import SCORER_VERSION
+from saga.builders.scoring.acceptability import AcceptabilityClassifier
 from saga.cli.main import build_parser, main
 
 MINI_TREEBANK = [(1, "Han", "PRON", 2), (2, "spiste", "VERB", 0), (3, "fisk", "NOUN", 2)]

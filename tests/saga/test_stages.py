@@ -60,7 +60,7 @@ def test_killed_scoring_resumes_without_rescoring(root, tmp_path, caplog):
     scored_before = _cached_rows(cache)
     assert not (tmp_path / "scored" / "saga" / "manifest.json").exists()
 
-    caplog.set_level("INFO", logger="builders.scoring.scorer")
+    caplog.set_level("INFO", logger="saga.builders.scoring.scorer")
     result, _ = run_stage(
         "scored", {"batch_size": 8, "score_cache": str(cache)}, root=root, out_dir=tmp_path / "scored"
     )

@@ -14,11 +14,11 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from builders.text.cleaning import paragraphs
-from builders.text.splitting import split_sentences
+from saga.builders.text.cleaning import paragraphs
+from saga.builders.text.splitting import split_sentences
 from saga.threads import torch_threads
 
-WIKI = files("assets") / "wiki_nb" / "norquad_wikipedia_nb.jsonl"
+WIKI = files("saga.assets") / "wiki_nb" / "norquad_wikipedia_nb.jsonl"
 FAST = {
     "max_steps": 3,
     "per_device_train_batch_size": 4,

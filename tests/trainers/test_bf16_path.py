@@ -23,10 +23,10 @@ from bench.gpu_check import SIZES
 from bench.gpu_check import random_mistral as random_mistral_folder
 from saga.errors import TrainingInputError
 from saga.models import load_model_and_tokenizer, resolve_model
-from trainers.dpo_config import LoRADPOConfig
-from trainers.kl_sft_config import KLSFTConfig
-from trainers.merge import merge_adapter
-from trainers.runs import train_adapter
+from saga.trainers.dpo_config import LoRADPOConfig
+from saga.trainers.kl_sft_config import KLSFTConfig
+from saga.trainers.merge import merge_adapter
+from saga.trainers.runs import train_adapter
 
 PROJECTIONS = {"q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"}
 BF16 = {"bf16": True, "use_cpu": True, "gradient_checkpointing": True}

@@ -16,7 +16,7 @@ from saga.cli.main import main
 from saga.errors import ReferenceResolutionError
 from saga.models import resolve_model
 from saga.permissions import umask
-from trainers.merge import merge_adapter
+from saga.trainers.merge import merge_adapter
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,8 @@ import polars as pl
 import pytest
 
 from saga.cli.main import main
-from trainers.eval_config import EvalConfig
-from trainers.evaluation import distinct_n, perplexity
+from saga.trainers.eval_config import EvalConfig
+from saga.trainers.evaluation import distinct_n, perplexity
 
 
 def test_distinct_n_counts_bigrams_within_texts():
@@ -57,8 +57,8 @@ def prompts_folder(tmp_path_factory, sft_folder):
 
 
 def test_saga_eval_writes_eval_json_and_card(tmp_path, prompts_folder, sft_folder, fast, capsys):
-    from trainers.kl_sft_config import KLSFTConfig
-    from trainers.runs import train_adapter
+    from saga.trainers.kl_sft_config import KLSFTConfig
+    from saga.trainers.runs import train_adapter
 
     (sft_folder / "saga").mkdir(exist_ok=True)
     (sft_folder / "saga" / "manifest.json").write_text(json.dumps({"fingerprint": "s" * 32}))
@@ -110,8 +110,8 @@ def test_saga_eval_writes_eval_json_and_card(tmp_path, prompts_folder, sft_folde
 
 
 def test_completion_metrics_monitor_prompt_copies_and_unknown_words():
-    from builders.scoring import GrammarScorer
-    from trainers.evaluation import completion_metrics
+    from saga.builders.scoring import GrammarScorer
+    from saga.trainers.evaluation import completion_metrics
 
     scorer = GrammarScorer()
     prompt = "Skriv en kort tekst om Oslo."

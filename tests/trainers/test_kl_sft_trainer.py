@@ -8,8 +8,8 @@ from trl import SFTTrainer
 
 from saga.hub.references import load_dataset_ref
 from saga.models import load_model_and_tokenizer, resolve_model
-from trainers.kl_sft_config import KLSFTConfig
-from trainers.kl_sft_trainer import KLSFTTrainer, ce_kl_per_token
+from saga.trainers.kl_sft_config import KLSFTConfig
+from saga.trainers.kl_sft_trainer import KLSFTTrainer, ce_kl_per_token
 
 
 @pytest.mark.parametrize("chunk_size", [1, 7, 64])

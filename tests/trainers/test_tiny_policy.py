@@ -11,10 +11,17 @@ from huggingface_hub import ModelCard
 from transformers import AutoModelForCausalLM, AutoTokenizer
 from trl.chat_template_utils import is_chat_template_stop_token_trained
 
-from builders.splits import reserved_for_prompts
+from saga.builders.splits import reserved_for_prompts
 from saga.errors import InputDataError
 from saga.models import resolve_model
-from trainers.tiny_policy import LICENCE_FILES, NEWS_FILE, WIKI_FILE, TinyPolicyConfig, read_corpus, train_tiny_policy
+from saga.trainers.tiny_policy import (
+    LICENCE_FILES,
+    NEWS_FILE,
+    WIKI_FILE,
+    TinyPolicyConfig,
+    read_corpus,
+    train_tiny_policy,
+)
 
 BUNDLED = Path(resolve_model("tiny_nb_mistral").location)
 CHAT = [

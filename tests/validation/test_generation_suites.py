@@ -3,8 +3,8 @@
 import polars as pl
 import pytest
 
-from validation.runner import _batch_definition, validate_frame
-from validation.suites import build_completions_suite, build_pairs_suite, build_scored_completions_suite
+from saga.validation.runner import _batch_definition, validate_frame
+from saga.validation.suites import build_completions_suite, build_pairs_suite, build_scored_completions_suite
 
 PAIRS_CONFIG = {"min_delta": 0.25, "min_chosen": 0.2, "strategy": "best_worst", "max_pairs_per_prompt": 8}
 COMPLETIONS_CONFIG = {"temperatures": (0.7, 1.1), "n_samples": 1, "backend": "transformers"}

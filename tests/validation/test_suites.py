@@ -3,8 +3,8 @@
 import polars as pl
 import pytest
 
-from validation.runner import _batch_definition, validate_frame
-from validation.suites import build_prompts_suite, build_scored_suite, build_sentences_suite, build_sft_suite
+from saga.validation.runner import _batch_definition, validate_frame
+from saga.validation.suites import build_prompts_suite, build_scored_suite, build_sentences_suite, build_sft_suite
 
 SENTENCES_CONFIG = {"min_chars": 10, "max_chars": 100, "min_words": 3, "max_words": 20}
 

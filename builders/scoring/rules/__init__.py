@@ -2,12 +2,12 @@
 
 A config names a rule set by its registry name (`saga.rules.v2`), never by pasting rules into it. Changing what a
 rule checks, adding or removing a rule, or changing a default weight requires a new registry name (`saga.rules.v2`)
-and a `SCORER_VERSION` bump in `builders.scoring.fingerprint`, so scores cached or stored under the old name are
+and a `SCORER_VERSION` bump in `saga.builders.scoring.fingerprint`, so scores cached or stored under the old name are
 never mixed with new ones. `saga.rules.v1` is gone on purpose: its rules changed behaviour under the same name
 (scorer 1.5 to 1.9), so no code reproduces what it meant; `CHANGELOG.md` says what each scorer version changed.
 
 Weights are in sentence units: a violation of weight 1.0 in a one-sentence text takes the grammar term from 1 to 0
-(see `builders.scoring.formula`). `saga scorer info` prints every rule with its weight and what it checks.
+(see `saga.builders.scoring.formula`). `saga scorer info` prints every rule with its weight and what it checks.
 
 The rules run on the parser's analysis, so a rule can only see an error the parser represents; the rules that read
 the parse's shape (`garbled_attachment`, `orphan_conjunction`, `dangling_function_word`) exist because a statistical
@@ -22,13 +22,13 @@ from dataclasses import dataclass
 from spacy.tokens import Doc
 from spacy.util import registry
 
-from builders.scoring.rules.agreement import (
+from saga.builders.scoring.rules.agreement import (
     np_definiteness,
     np_gender_agreement,
     np_number_agreement,
     predicative_agreement,
 )
-from builders.scoring.rules.clause_structure import (
+from saga.builders.scoring.rules.clause_structure import (
     double_subject,
     missing_finite_verb,
     missing_subject,
@@ -39,7 +39,7 @@ from builders.scoring.rules.clause_structure import (
     v2_word_order,
     verb_first_declarative,
 )
-from builders.scoring.rules.completion import (
+from saga.builders.scoring.rules.completion import (
     invented_words,
     links_and_code,
     noise_characters,
@@ -48,37 +48,37 @@ from builders.scoring.rules.completion import (
     shouting,
     task_restatement,
 )
-from builders.scoring.rules.determiners import (
+from saga.builders.scoring.rules.determiners import (
     demonstrative_definiteness,
     noe_adjective,
     plural_quantifier_number,
     possessive_agreement,
     possessive_definiteness,
 )
-from builders.scoring.rules.language import non_bokmal_language
-from builders.scoring.rules.lexical import (
+from saga.builders.scoring.rules.language import non_bokmal_language
+from saga.builders.scoring.rules.lexical import (
     duplicate_sentence,
     misspelling,
     pronoun_case,
     repeated_word,
     unknown_word,
 )
-from builders.scoring.rules.orthography import (
+from saga.builders.scoring.rules.orthography import (
     capital_inside_sentence,
     closing_punctuation,
     lowercase_name,
     sentence_capitalisation,
     unbalanced_delimiters,
 )
-from builders.scoring.rules.punctuation import (
+from saga.builders.scoring.rules.punctuation import (
     comma_after_fronted_clause,
     comma_after_inner_clause,
     comma_before_men,
     comma_before_object_clause,
     comma_between_main_clauses,
 )
-from builders.scoring.rules.verb_forms import infinitive_marker_form, modal_infinitive, perfect_participle
-from builders.scoring.rules.word_order import (
+from saga.builders.scoring.rules.verb_forms import infinitive_marker_form, modal_infinitive, perfect_participle
+from saga.builders.scoring.rules.word_order import (
     auxiliary_after_verb,
     dangling_function_word,
     embedded_question_order,
@@ -91,7 +91,7 @@ from builders.scoring.rules.word_order import (
     postposed_determiner,
     postposed_preposition,
 )
-from builders.scoring.violations import Violation
+from saga.builders.scoring.violations import Violation
 
 Rule = Callable[[Doc], Iterator[Violation]]
 

@@ -14,9 +14,9 @@ from functools import lru_cache
 
 from spacy.tokens import Doc, Token
 
-from builders.scoring.lexicon import load_lexicon
-from builders.scoring.rules.annotation import children, gender_class, morph, require_annotation, tokens, with_pos
-from builders.scoring.violations import Violation
+from saga.builders.scoring.lexicon import load_lexicon
+from saga.builders.scoring.rules.annotation import children, gender_class, morph, require_annotation, tokens, with_pos
+from saga.builders.scoring.violations import Violation
 
 # Determiners used with any gender ("noe vann", "noe mat", "ingen hus") are not checked for gender.
 GENDERLESS_DETERMINERS = {"noe", "noen", "ingen", "intet", "selv", "sjøl", "samme", "neste", "forrige"}

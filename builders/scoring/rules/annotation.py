@@ -14,7 +14,7 @@ from functools import lru_cache
 from spacy.strings import StringStore
 from spacy.tokens import Doc, Span, Token
 
-from builders.scoring.errors import MissingAnnotationError
+from saga.builders.scoring.errors import MissingAnnotationError
 
 _ANNOTATION_HINT = "score with a pipeline that has a tagger/morphologizer and a parser (e.g. nb_saga_sm)"
 

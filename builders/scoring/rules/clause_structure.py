@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from spacy.tokens import Doc, Token
 
-from builders.scoring.rules.annotation import (
+from saga.builders.scoring.rules.annotation import (
     NOMINAL_SUBJECT_DEPS,
     Sentence,
     children,
@@ -24,7 +24,7 @@ from builders.scoring.rules.annotation import (
     sentences,
     with_dep,
 )
-from builders.scoring.violations import Violation
+from saga.builders.scoring.violations import Violation
 
 # Dependents that sit outside the clause's field structure and do not count as the V2 "first constituent".
 NON_CONSTITUENT_DEPS = {"punct", "cc", "discourse", "vocative", "dislocated", "reparandum", "parataxis", "mark"}

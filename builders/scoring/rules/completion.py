@@ -17,10 +17,10 @@ from functools import lru_cache
 
 from spacy.tokens import Doc, Token
 
-from builders.scoring.lexicon import load_lexicon
-from builders.scoring.rules.annotation import Sentence, sentences, tokens
-from builders.scoring.spelling import load_speller
-from builders.scoring.violations import Violation
+from saga.builders.scoring.lexicon import load_lexicon
+from saga.builders.scoring.rules.annotation import Sentence, sentences, tokens
+from saga.builders.scoring.spelling import load_speller
+from saga.builders.scoring.violations import Violation
 
 if not Doc.has_extension("saga_prompt"):
     Doc.set_extension("saga_prompt", default=None)

@@ -8,7 +8,7 @@
 * A possessive agrees with its noun: "mitt hus", "kulturen vår" ("mitt leilighet", "mine bil" are wrong).
 * An adjective standing alone after "noe" is neuter: "noe nytt" ("noe ny" is wrong).
 
-Both read the noun's form through the lexicon (`builders.scoring.lexicon`), not its tags: the tagger reads an
+Both read the noun's form through the lexicon (`saga.builders.scoring.lexicon`), not its tags: the tagger reads an
 ambiguous noun's number and definiteness off the very determiner under test ("mange venn" is tagged plural).
 """
 
@@ -18,9 +18,9 @@ from collections.abc import Iterator
 
 from spacy.tokens import Doc, Token
 
-from builders.scoring.lexicon import load_lexicon
-from builders.scoring.rules.annotation import children, morph, require_annotation, tokens, with_pos
-from builders.scoring.violations import Violation
+from saga.builders.scoring.lexicon import load_lexicon
+from saga.builders.scoring.rules.annotation import children, morph, require_annotation, tokens, with_pos
+from saga.builders.scoring.violations import Violation
 
 # Quantifiers and number words that ask for a plural noun ("alle" does not: "alle mann", "alle slags").
 PLURAL_QUANTIFIERS = {

@@ -1,6 +1,6 @@
 """Rule: the text is Norwegian Bokmål, not Nynorsk or a neighbouring language.
 
-Language identification is `builders.text.language` (lingua confirmed by marker words), the same decision the
+Language identification is `saga.builders.text.language` (lingua confirmed by marker words), the same decision the
 corpus builders filter with, so the scorer and the corpus never disagree about what counts as Bokmål.
 """
 
@@ -10,9 +10,9 @@ from collections.abc import Iterator
 
 from spacy.tokens import Doc
 
-from builders.scoring.rules.annotation import sentences, tokens
-from builders.scoring.violations import Violation
-from builders.text import language
+from saga.builders.scoring.rules.annotation import sentences, tokens
+from saga.builders.scoring.violations import Violation
+from saga.builders.text import language
 
 MIN_MARKERS = {"sv": 2, "en": 2}
 LANGUAGE_NAMES = {"nn": "Nynorsk", "sv": "Swedish", "da": "Danish", "en": "English"}

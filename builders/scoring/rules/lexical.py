@@ -9,7 +9,7 @@ from itertools import pairwise
 
 from spacy.tokens import Doc, Token
 
-from builders.scoring.rules.annotation import (
+from saga.builders.scoring.rules.annotation import (
     NOMINAL_SUBJECT_DEPS,
     children,
     morph,
@@ -18,8 +18,8 @@ from builders.scoring.rules.annotation import (
     tokens,
     with_pos,
 )
-from builders.scoring.spelling import SpellingVerdict, load_speller
-from builders.scoring.violations import Violation
+from saga.builders.scoring.spelling import SpellingVerdict, load_speller
+from saga.builders.scoring.violations import Violation
 
 # Tags and relations whose words are names or foreign material, which Ordbank does not list.
 NAME_OR_FOREIGN_POS = {"PROPN", "X", "SYM", "NUM"}
@@ -33,7 +33,7 @@ COMPARATIVE_MARKERS = {"enn", "som"}
 def misspelling(doc: Doc) -> Iterator[Violation]:
     """A word one edit from a much more common Bokmål form is a likely misspelling of it ("rettning" →
     "retning", "kansje" → "kanskje", "raport" → "rapport"), even where a split into known parts exists
-    (`builders.scoring.spelling`).
+    (`saga.builders.scoring.spelling`).
 
     Checks the words `unknown_word` checks: names, foreign words, acronyms, mixed case and digits are skipped.
     """

@@ -9,11 +9,11 @@ from functools import lru_cache
 
 from spacy.tokens import Doc, Token
 
-from builders.scoring.capitals import OPENERS, SENTENCE_ENDS, read_capitals
-from builders.scoring.lexicon import load_lexicon
-from builders.scoring.rules.annotation import sentences, tokens
-from builders.scoring.spelling import load_speller
-from builders.scoring.violations import Violation
+from saga.builders.scoring.capitals import OPENERS, SENTENCE_ENDS, read_capitals
+from saga.builders.scoring.lexicon import load_lexicon
+from saga.builders.scoring.rules.annotation import sentences, tokens
+from saga.builders.scoring.spelling import load_speller
+from saga.builders.scoring.violations import Violation
 
 CLOSING_PUNCTUATION = {".", "!", "?", "…", "..."}
 # Trailing material allowed after the closing mark: closing quotes and brackets ("«Kom!»", "(Se under.)").
@@ -59,7 +59,7 @@ def capital_inside_sentence(doc: Doc) -> Iterator[Violation]:
 
     Only common words (Ordbank forms with a Zipf frequency of at least 3) standing alone are checked: a capital
     next to another capitalised word is a multi-word name ("Norsk Hydro"), a word edited text capitalises
-    (`builders.scoring.capitals`) may be a name ("Høyre"), and so may a definite noun ("Bryggen").
+    (`saga.builders.scoring.capitals`) may be a name ("Høyre"), and so may a definite noun ("Bryggen").
     """
     if not INNER_CAPITAL.search(doc.text):
         return
@@ -110,7 +110,7 @@ def _checked_common_words() -> frozenset[str]:
 
 def lowercase_name(doc: Doc) -> Iterator[Violation]:
     """A name is written with a capital: "norge", "oslo", "jesus" are wrong. A name is a common word Ordbank lists
-    only with a capital, or one edited text (`builders.scoring.capitals`) always capitalised, at least
+    only with a capital, or one edited text (`saga.builders.scoring.capitals`) always capitalised, at least
     `ALWAYS_CAPITALISED` times."""
     names = _names()
     for token in tokens(doc):

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 
 from spacy.tokens import Doc, Token
 
-from builders.scoring.rules.annotation import (
+from saga.builders.scoring.rules.annotation import (
     SUBJECT_DEPS,
     Sentence,
     children,
@@ -32,7 +32,7 @@ from builders.scoring.rules.annotation import (
     tokens,
     with_dep,
 )
-from builders.scoring.violations import Violation
+from saga.builders.scoring.violations import Violation
 
 # Punctuation that marks a clause boundary as well as a comma does.
 BOUNDARY_MARKS = {",", ";", ":", "–", "—", "-", "(", ")", "«", "»", '"', "…"}

@@ -10,7 +10,7 @@ from itertools import pairwise
 
 from spacy.tokens import Doc, Token
 
-from builders.scoring.rules.annotation import (
+from saga.builders.scoring.rules.annotation import (
     CORRELATIVES,
     children,
     head,
@@ -20,7 +20,7 @@ from builders.scoring.rules.annotation import (
     with_dep,
     with_pos,
 )
-from builders.scoring.violations import Violation
+from saga.builders.scoring.violations import Violation
 
 # The modals that take a bare infinitive, by form: the rules read no lemmas, so the scorer does not run the
 # lemmatizer. "tørre" and "gidde" are left out, since Bokmål accepts them with or without "å" ("tør ikke (å) gå"),

@@ -12,7 +12,7 @@ from itertools import pairwise
 
 from spacy.tokens import Doc, Token
 
-from builders.scoring.rules.annotation import (
+from saga.builders.scoring.rules.annotation import (
     CORRELATIVES,
     SUBJECT_DEPS,
     children,
@@ -26,7 +26,7 @@ from builders.scoring.rules.annotation import (
     with_dep,
     with_pos,
 )
-from builders.scoring.violations import Violation
+from saga.builders.scoring.violations import Violation
 
 # Question words that open an embedded question ("Jeg vet ikke hvorfor han kom").
 QUESTION_WORDS = {"hva", "hvem", "hvor", "hvorfor", "hvordan", "hvilken", "hvilket", "hvilke", "når"}

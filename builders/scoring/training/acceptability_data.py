@@ -2,15 +2,15 @@
 
 The rules and the tag n-gram term see a deleted or swapped word only when the parse shows it; a classifier
 trained to tell correct sentences from corrupted ones learns the signal directly. Sources, all outside the
-held-out evaluation sentences (`builders.nlp.training.HELDOUT`, never read here except to exclude its texts):
+held-out evaluation sentences (`saga.builders.nlp.training.HELDOUT`, never read here except to exclude its texts):
 
 * the Norwegian Dependency Treebank train split (detokenised), UD Norwegian-Bokmål dev and the trainable part of
   UD test — the genres of the held-out sentences;
 * the CC0 newspaper sentences (`news_nb`) and the bundled Wikipedia sample (`assets/wiki_nb`).
 
 Each source sentence is parsed by the scorer's pipeline; its predicted UPOS drive the ScaLA corruptions of
-`builders.scoring.training.minimal_pairs` (one deletion, one swap, with a seed other than the evaluation's), and each
-corrupted copy is parsed again, so the classifier learns from the same kind of analysis it reads when scoring.
+`saga.builders.scoring.training.minimal_pairs` (one deletion, one swap, with a seed other than the evaluation's), and
+each corrupted copy is parsed again, so the classifier learns from the same kind of analysis it reads when scoring.
 Each round of corruptions uses its own seed, so two rounds give each sentence up to two deletions and two swaps.
 Sentences are split into train and dev by a stable hash of their text; UD dev's tune slice (the pipeline's model
 selection sentences, never trained on) always goes to dev.
@@ -32,18 +32,18 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from tqdm import tqdm
 
-from builders.nlp.training import HELDOUT, TREEBANK_FILES, _is_tune
-from builders.nlp.treebank import Sentence, read_conll
-from builders.scoring.acceptability_features import token_features
-from builders.scoring.training.minimal_pairs import Word, minimal_pairs
-from builders.text.cleaning import paragraphs
-from builders.text.splitting import split_sentences
+from saga.builders.nlp.training import HELDOUT, TREEBANK_FILES, _is_tune
+from saga.builders.nlp.treebank import Sentence, read_conll
+from saga.builders.scoring.acceptability_features import token_features
+from saga.builders.scoring.training.minimal_pairs import Word, minimal_pairs
+from saga.builders.text.cleaning import paragraphs
+from saga.builders.text.splitting import split_sentences
 from saga.errors import InputDataError
 
 logger = logging.getLogger(__name__)
 
 NEWS_FILE = "news_nb/npk_cc0_bokmaal_sentences.txt"
-WIKI_FILE = files("assets") / "wiki_nb" / "norquad_wikipedia_nb.jsonl"
+WIKI_FILE = files("saga.assets") / "wiki_nb" / "norquad_wikipedia_nb.jsonl"
 NO_SPACE_BEFORE = {".", ",", ":", ";", "!", "?", ")", "]", "»", "”", "%", "..."}
 NO_SPACE_AFTER = {"(", "[", "«", "“"}
 # The evaluation corrupts other sentences with seed 0; training rounds use seeds 1, 2, ... to keep the two apart.

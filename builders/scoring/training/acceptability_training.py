@@ -20,15 +20,15 @@ import torch
 from torch import nn
 from tqdm import tqdm
 
-from builders.scoring.acceptability import (
+from saga.builders.scoring.acceptability import (
     REFERENCE_PERCENTILE,
     AcceptabilityArchitecture,
     AcceptabilityClassifier,
     load_classifier,
 )
-from builders.scoring.acceptability_features import FIELDS, SPECIALS, UNK
-from builders.scoring.training.acceptability_data import SourceSentence, build_examples, source_sentences
-from builders.scoring.training.evaluation import auroc
+from saga.builders.scoring.acceptability_features import FIELDS, SPECIALS, UNK
+from saga.builders.scoring.training.acceptability_data import SourceSentence, build_examples, source_sentences
+from saga.builders.scoring.training.evaluation import auroc
 from saga.threads import torch_threads
 from saga.versions import file_sha256, source_fingerprint
 
@@ -70,7 +70,7 @@ class AcceptabilityTrainingConfig:
             teacher's P(corrupted) instead of the label; only with `teacher`.
         threads (`int`, *optional*, defaults to 2): torch CPU threads.
         corruption_rounds (`int`, *optional*, defaults to 2): rounds of corruptions per source sentence (see
-            `builders.scoring.training.acceptability_data.build_examples`).
+            `saga.builders.scoring.training.acceptability_data.build_examples`).
     """
 
     epochs: int = 6
@@ -202,7 +202,7 @@ def train_classifier(
     """Train on the examples whose `dev` is false, select the epoch by dev AUROC; returns the model and a report.
 
     Args:
-        examples (`list[dict]`): from `builders.scoring.training.acceptability_data.build_examples`.
+        examples (`list[dict]`): from `saga.builders.scoring.training.acceptability_data.build_examples`.
         config (`AcceptabilityTrainingConfig`): the settings.
     """
     train = [e for e in examples if not e["dev"]]
@@ -295,7 +295,7 @@ def examples_file(work_dir: Path, pipeline: str, sentences: list[SourceSentence]
 
     Args:
         work_dir (`Path`): the folder of example files.
-        pipeline (`str`): the parsing pipeline's fingerprint (`builders.nlp.pipeline_fingerprint`).
+        pipeline (`str`): the parsing pipeline's fingerprint (`saga.builders.nlp.pipeline_fingerprint`).
         sentences (`list[SourceSentence]`): the source sentences.
         rounds (`int`): rounds of corruptions.
     """
@@ -327,8 +327,8 @@ def train_acceptability(
         n_process (`int`, *optional*, defaults to 1): parsing processes.
         wiki (`Path`, *optional*): Wikipedia articles (JSONL); defaults to the bundled sample.
     """
-    from builders import nlp as nlp_loader
-    from builders.scoring import segmentation
+    from saga.builders import nlp as nlp_loader
+    from saga.builders.scoring import segmentation
 
     config = config or AcceptabilityTrainingConfig()
     nlp = nlp_loader.load.__wrapped__(pipeline)

@@ -1,6 +1,6 @@
 """Counting the capitals table (`assets/scorer/capitals_v1.json`, `saga scorer build-capitals`) from edited
 Bokmål: for every word capitalised alone inside a sentence, how often it was so and how often in lower case. The
-rules read the table through `builders.scoring.capitals`.
+rules read the table through `saga.builders.scoring.capitals`.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
-from builders.scoring.capitals import FORMAT, OPENERS, SENTENCE_ENDS
+from saga.builders.scoring.capitals import FORMAT, OPENERS, SENTENCE_ENDS
 
 CHUNK = re.compile(r"\S+")
 

@@ -4,11 +4,11 @@ For each corruption type, AUROC treats the correct sentences as positives and th
 (the Mann-Whitney U statistic divided by n·m, ties counted half); pairwise accuracy is the share of pairs whose
 correct sentence scores strictly higher than its corrupted copy, with ties reported separately. The held-out
 sentences are the UD Norwegian-Bokmål test documents that `nb_saga_sm` never trained on
-(`builders.nlp.training.HELDOUT`).
+(`saga.builders.nlp.training.HELDOUT`).
 
-Two sets of pairs are built from them: the ScaLA corruptions (`builders.scoring.training.minimal_pairs`), which the
-acceptability classifier is trained on for other sentences, and the inflection corruptions
-(`builders.scoring.training.inflection_pairs`), which no part of the scorer was trained on.
+Two sets of pairs are built from them: the ScaLA corruptions (`saga.builders.scoring.training.minimal_pairs`), which
+the acceptability classifier is trained on for other sentences, and the inflection corruptions
+(`saga.builders.scoring.training.inflection_pairs`), which no part of the scorer was trained on.
 """
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ from pathlib import Path
 
 from scipy.stats import mannwhitneyu
 
-from builders.nlp.training import HELDOUT
-from builders.scoring.scorer import GrammarScorer
-from builders.scoring.training.inflection_pairs import INFLECTIONS, inflection_pairs
-from builders.scoring.training.minimal_pairs import (
+from saga.builders.nlp.training import HELDOUT
+from saga.builders.scoring.scorer import GrammarScorer
+from saga.builders.scoring.training.inflection_pairs import INFLECTIONS, inflection_pairs
+from saga.builders.scoring.training.minimal_pairs import (
     CORRUPTIONS,
     MinimalPair,
     minimal_pairs,
@@ -122,7 +122,7 @@ def evaluate_heldout(
 
     Args:
         scorer (`GrammarScorer`): the scorer under evaluation.
-        path (`str` or `Path`, *optional*): CoNLL-U file; defaults to `builders.nlp.training.HELDOUT`.
+        path (`str` or `Path`, *optional*): CoNLL-U file; defaults to `saga.builders.nlp.training.HELDOUT`.
         seed (`int`, *optional*, defaults to 0): corruption seed.
         batch_size (`int`, *optional*, defaults to 64): `nlp.pipe` batch size.
         n_process (`int`, *optional*, defaults to 1): `nlp.pipe` worker processes.
@@ -146,7 +146,7 @@ def evaluate_inflections(
     Args:
         scorer (`GrammarScorer`): the scorer under evaluation.
         path (`str` or `Path`, *optional*): CoNLL-U file with lemmas and FEATS; defaults to
-            `builders.nlp.training.HELDOUT`.
+            `saga.builders.nlp.training.HELDOUT`.
         seed (`int`, *optional*, defaults to 0): corruption seed.
         batch_size (`int`, *optional*, defaults to 64): `nlp.pipe` batch size.
         n_process (`int`, *optional*, defaults to 1): `nlp.pipe` worker processes.

@@ -6,8 +6,8 @@ tagged masculine). The lexicon reads a noun's gender from Norsk Ordbank's defini
 cannot tell homographs apart ("et rom" / "en rom", "en ris" / "et ris"), and Ordbank lists some neuter adjectives only
 under a verb whose participle they also are ("nytt" under "nyte"). NDT's OBT tags tell both, so saga ships a table
 counted from them (`assets/scorer/genders_v1.json`, written by `saga scorer build-genders`), which the lexicon reads
-(`builders.scoring.genders`).
-NDT test documents held out by `builders.nlp.treebank.is_heldout` are not counted.
+(`saga.builders.scoring.genders`).
+NDT test documents held out by `saga.builders.nlp.treebank.is_heldout` are not counted.
 
 Masculine and feminine are one class ("Com"): Bokmål lets most feminine nouns take masculine forms ("ei/en bok"),
 and adjectives tell only neuter from the rest. A noun lemma's gender is the one at least `MAJORITY` of its
@@ -29,9 +29,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from builders.nlp.treebank import Sentence, is_heldout, read_conll
-from builders.scoring.errors import ScorerConfigError
-from builders.scoring.genders import FORMAT
+from saga.builders.nlp.treebank import Sentence, is_heldout, read_conll
+from saga.builders.scoring.errors import ScorerConfigError
+from saga.builders.scoring.genders import FORMAT
 
 NDT_FILES = {split: f"ndt_nob/ndt_nob-{split}.conll" for split in ("train", "dev", "test")}
 OBT_GENDERS = {"mask": "Com", "fem": "Com", "m/f": "Com", "nøyt": "Neut"}

@@ -1,7 +1,7 @@
 """Inflection minimal pairs: one word of a correct treebank sentence put in a wrong form of the same lemma.
 
-Why: the ScaLA corruptions (`builders.scoring.training.minimal_pairs`) are the ones the acceptability classifier is
-trained on (on other sentences), so their table partly measures the classifier in its own distribution. These
+Why: the ScaLA corruptions (`saga.builders.scoring.training.minimal_pairs`) are the ones the acceptability classifier
+is trained on (on other sentences), so their table partly measures the classifier in its own distribution. These
 three corruptions are in no training set of the scorer; they test the agreement and verb-form errors that a
 generated Bokmål text makes and that the rules are written for:
 
@@ -29,9 +29,9 @@ from collections.abc import Callable, Iterable, Iterator
 
 from spacy.morphology import Morphology
 
-from builders.nlp.treebank import Sentence, Token
-from builders.scoring.lexicon import Lexicon, load_lexicon, neuter_forms, weak_forms
-from builders.scoring.training.minimal_pairs import MinimalPair, Word, detokenize, sentence_words
+from saga.builders.nlp.treebank import Sentence, Token
+from saga.builders.scoring.lexicon import Lexicon, load_lexicon, neuter_forms, weak_forms
+from saga.builders.scoring.training.minimal_pairs import MinimalPair, Word, detokenize, sentence_words
 
 INFLECTIONS = ("noun_definiteness", "adjective_inflection", "verb_finiteness")
 # The relations that make a noun's definiteness a matter of agreement ("en bil", "bilen min", "stort hus").

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from builders.nlp.treebank import Sentence, read_conll
+from saga.builders.nlp.treebank import Sentence, read_conll
 
 CORRUPTIONS = ("deletion", "swap")
 NOT_DELETED = {"ADJ", "ADV", "PUNCT", "SYM", "DET", "NUM", "PART"}

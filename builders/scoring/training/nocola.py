@@ -4,7 +4,7 @@ NoCoLA (Jentoft and Samuel, 2023, "NoCoLA: The Norwegian Corpus of Linguistic Ac
 sentences written by learners of Norwegian (the ASK corpus) and labels each acceptable or not, the unacceptable
 ones with an ASK error code: F wrong form, W wrong word, ORT spelling, M missing word, R redundant word, PUNCM
 missing punctuation, O word order, CAP capitalisation, and more. Unlike the corruptions of
-`builders.scoring.training.minimal_pairs`, nobody made these errors to fit the scorer.
+`saga.builders.scoring.training.minimal_pairs`, nobody made these errors to fit the scorer.
 
 The class file format: a line `Ungrammatical:`, then one `sentence<TAB>CODE` per line; a line `Grammatical:`, then
 one sentence per line. saga ships no NoCoLA data (its authors state no licence for redistribution); point
@@ -24,8 +24,8 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from builders.scoring.scorer import GrammarScorer
-from builders.scoring.training.evaluation import auroc
+from saga.builders.scoring.scorer import GrammarScorer
+from saga.builders.scoring.training.evaluation import auroc
 from saga.errors import InputDataError
 
 HEADERS = {"Ungrammatical:": False, "Grammatical:": True}

@@ -2,7 +2,7 @@
 
 import pytest
 
-from builders.generation.sampling import SamplingSettings, request_seed, request_seeds, sample_seed
+from saga.builders.generation.sampling import SamplingSettings, request_seed, request_seeds, sample_seed
 
 PROMPT = [{"role": "user", "content": "Skriv en kort tekst om Bergen."}]
 

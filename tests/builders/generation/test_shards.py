@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from builders.generation.shards import ShardStore
+from saga.builders.generation.shards import ShardStore
 from saga.errors import InputDataError
 
 

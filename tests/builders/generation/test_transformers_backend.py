@@ -3,8 +3,8 @@
 import pytest
 import torch
 
-from builders.generation import GenerationError, SamplingSettings, load_backend
-from builders.generation.transformers_backend import SeededSampler
+from saga.builders.generation import GenerationError, SamplingSettings, load_backend
+from saga.builders.generation.transformers_backend import SeededSampler
 from saga.models import resolve_model
 
 PROMPTS = [

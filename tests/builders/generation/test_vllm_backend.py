@@ -11,10 +11,16 @@ from types import SimpleNamespace
 
 import pytest
 
-from builders.completions import CompletionsConfig
-from builders.generation import BackendNotInstalledError, GenerationError, SamplingSettings, load_backend, request_seed
-from builders.generation.shard_generator import GenerateActor
-from builders.generation.vllm_backend import VLLMBackend
+from saga.builders.completions import CompletionsConfig
+from saga.builders.generation import (
+    BackendNotInstalledError,
+    GenerationError,
+    SamplingSettings,
+    load_backend,
+    request_seed,
+)
+from saga.builders.generation.shard_generator import GenerateActor
+from saga.builders.generation.vllm_backend import VLLMBackend
 from saga.models import ModelInput
 
 PROMPTS = [

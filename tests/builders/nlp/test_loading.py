@@ -2,7 +2,7 @@
 
 import pytest
 
-from builders import nlp
+from saga.builders import nlp
 from saga.cli.main import main
 from saga.errors import PipelineLoadError
 

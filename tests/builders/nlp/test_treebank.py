@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from builders.nlp.treebank import (
+from saga.builders.nlp.treebank import (
     FeatsTable,
     align_by_forms,
     convert_ndt_sentence,

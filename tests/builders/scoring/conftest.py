@@ -11,7 +11,7 @@ import pytest
 import spacy
 from spacy.tokens import Doc
 
-from builders.scoring import GrammarScorer
+from saga.builders.scoring import GrammarScorer
 
 NO_SPACE_BEFORE = {".", ",", "!", "?", ":", ";", "»", ")"}
 NO_SPACE_AFTER = {"«", "("}
@@ -68,6 +68,6 @@ def scorer() -> GrammarScorer:
 @pytest.fixture(scope="session")
 def nlp():
     """The bundled parsing pipeline without the scoring components (shared, so never add pipes to it)."""
-    from builders import nlp as nlp_loader
+    from saga.builders import nlp as nlp_loader
 
     return nlp_loader.load("nb_saga_sm")

@@ -3,9 +3,9 @@
 import pytest
 import torch
 
-from builders.scoring.acceptability import AcceptabilityArchitecture, AcceptabilityClassifier, load_classifier
-from builders.scoring.acceptability_features import FIELDS, MAX_TOKENS, token_features
-from builders.scoring.errors import ScorerConfigError
+from saga.builders.scoring.acceptability import AcceptabilityArchitecture, AcceptabilityClassifier, load_classifier
+from saga.builders.scoring.acceptability_features import FIELDS, MAX_TOKENS, token_features
+from saga.builders.scoring.errors import ScorerConfigError
 from saga.permissions import umask
 
 ARCHITECTURE = AcceptabilityArchitecture({name: 4 for name in FIELDS}, hidden=8, layers=1, dropout=0.0)

@@ -4,11 +4,11 @@ import sqlite3
 
 import pytest
 
-from builders.scoring import GrammarScorer, ScoreCache, ScoreCacheError
-from builders.scoring.cache import text_key
-from builders.scoring.component import GrammarScorerComponent
-from builders.scoring.results import ScoreResult
-from builders.scoring.violations import Violation
+from saga.builders.scoring import GrammarScorer, ScoreCache, ScoreCacheError
+from saga.builders.scoring.cache import text_key
+from saga.builders.scoring.component import GrammarScorerComponent
+from saga.builders.scoring.results import ScoreResult
+from saga.builders.scoring.violations import Violation
 
 
 def test_round_trip_and_fingerprint_isolation(tmp_path):

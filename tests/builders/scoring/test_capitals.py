@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-from builders.scoring.capitals import read_capitals
-from builders.scoring.errors import ScorerConfigError
-from builders.scoring.training.capital_counts import count_capitals, inner_words, write_capitals
+from saga.builders.scoring.capitals import read_capitals
+from saga.builders.scoring.errors import ScorerConfigError
+from saga.builders.scoring.training.capital_counts import count_capitals, inner_words, write_capitals
 
 
 def test_inner_words_skip_sentence_starts_and_mark_multi_word_names():

@@ -3,11 +3,11 @@
 import pytest
 from spacy.util import registry
 
-from builders import nlp as nlp_loader
-from builders.scoring import COMPONENT_NAME, RULES_V2, ScorerConfigError
-from builders.scoring.formula import TUNED_ACCEPTABILITY_WEIGHT
-from builders.scoring.results import ScoreResult
-from builders.scoring.rules import DEFAULT_WEIGHTS_V2, PARSE_SUCCESS_RULES, RuleSet
+from saga.builders import nlp as nlp_loader
+from saga.builders.scoring import COMPONENT_NAME, RULES_V2, ScorerConfigError
+from saga.builders.scoring.formula import TUNED_ACCEPTABILITY_WEIGHT
+from saga.builders.scoring.results import ScoreResult
+from saga.builders.scoring.rules import DEFAULT_WEIGHTS_V2, PARSE_SUCCESS_RULES, RuleSet
 
 # The classifier is off by default; these tests exercise it.
 WITH_CLASSIFIER = {"acceptability_weight": TUNED_ACCEPTABILITY_WEIGHT}
@@ -65,7 +65,7 @@ def test_component_pipe_scores_a_batch_like_one_doc_at_a_time(pipeline):
 
 
 def test_component_pipe_builds_each_docs_tables_once(pipeline):
-    from builders.scoring.rules import annotation
+    from saga.builders.scoring.rules import annotation
 
     pipeline.add_pipe(COMPONENT_NAME, config=WITH_CLASSIFIER)
     texts = [f"Vi kjøpte {n} nye hus i fjor. De var billige." for n in range(2, 14)]
@@ -82,7 +82,7 @@ def test_component_pipe_builds_each_docs_tables_once(pipeline):
 def test_classifier_runs_on_one_torch_thread_and_restores_the_callers_setting(pipeline, monkeypatch):
     import torch
 
-    from builders.scoring.acceptability import load_classifier
+    from saga.builders.scoring.acceptability import load_classifier
 
     pipeline.add_pipe(COMPONENT_NAME, config=WITH_CLASSIFIER)
     component = pipeline.get_pipe(COMPONENT_NAME)

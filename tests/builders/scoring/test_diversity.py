@@ -2,7 +2,7 @@
 
 import pytest
 
-from builders.scoring.diversity import mattr, repeated_ngram_share
+from saga.builders.scoring.diversity import mattr, repeated_ngram_share
 
 
 def test_mattr_window_and_short_texts():

@@ -4,8 +4,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from builders.scoring import SCORER_VERSION, GrammarScorer, GrammarScorerConfig, ScoreFormula, scorer_fingerprint
-from builders.scoring import fingerprint as fingerprint_module
+from saga.builders.scoring import SCORER_VERSION, GrammarScorer, GrammarScorerConfig, ScoreFormula, scorer_fingerprint
+from saga.builders.scoring import fingerprint as fingerprint_module
 
 WEIGHTS = {"missing_finite_verb": 1.5, "unknown_word": 0.3}
 
@@ -55,14 +55,14 @@ def test_fingerprint_changes_with_the_scoring_code(tmp_path, monkeypatch):
 
 
 def test_scoring_code_covers_every_module_a_score_runs():
-    """Scoring in a fresh interpreter loads no `builders` module outside `scoring_code_files` but package
+    """Scoring in a fresh interpreter loads no `saga.builders` module outside `scoring_code_files` but package
     `__init__`s and the pipeline loader (the pipeline fingerprint covers the pipeline), and none of the offline
     tools."""
     probe = (
         "import sys\n"
-        "from builders.scoring import GrammarScorer\n"
+        "from saga.builders.scoring import GrammarScorer\n"
         "list(GrammarScorer().score_batch(['Huset er stort.', 'Det var en fin dag og vi gikk en tur.']))\n"
-        "print('\\n'.join(m.__file__ for n, m in sys.modules.items() if n.startswith('builders.')))\n"
+        "print('\\n'.join(m.__file__ for n, m in sys.modules.items() if n.startswith('saga.builders.')))\n"
     )
     run = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True)
     root = fingerprint_module.CODE_ROOT

@@ -2,7 +2,7 @@
 
 import pytest
 
-from builders.scoring.formula import ScoreFormula
+from saga.builders.scoring.formula import ScoreFormula
 
 
 def test_diversity_credit_saturates_at_ordinary_prose_and_goes_negative_below():

@@ -4,13 +4,18 @@ import json
 
 import pytest
 
-from builders.scoring.errors import ScorerConfigError
-from builders.scoring.genders import read_genders
-from builders.scoring.training.gender_counts import count_genders, decide_genders, treebank_sentences, write_genders
+from saga.builders.scoring.errors import ScorerConfigError
+from saga.builders.scoring.genders import read_genders
+from saga.builders.scoring.training.gender_counts import (
+    count_genders,
+    decide_genders,
+    treebank_sentences,
+    write_genders,
+)
 from saga.cli.main import main
 
 # NDT rows: id, form, lemma, OBT word class (twice), OBT features, head, relation, _, misc. "ap001" is trainable
-# and "ap003" held out by `builders.nlp.treebank.is_heldout`.
+# and "ap003" held out by `saga.builders.nlp.treebank.is_heldout`.
 ROWS = {
     "ap001": [
         ("huset", "hus", "subst", "appell|nøyt|be|ent"),

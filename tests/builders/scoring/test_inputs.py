@@ -6,7 +6,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from builders.scoring.inputs import iter_lines, iter_parquet_column
+from saga.builders.scoring.inputs import iter_lines, iter_parquet_column
 from saga.errors import InputDataError
 
 

@@ -5,7 +5,7 @@ are definite."""
 
 import pytest
 
-from builders.scoring.lexicon import (
+from saga.builders.scoring.lexicon import (
     ATTRIBUTION,
     definite_forms,
     definite_genders,

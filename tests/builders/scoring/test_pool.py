@@ -6,10 +6,10 @@ import signal
 
 import pytest
 
-from builders.scoring import GrammarScorer, GrammarScorerConfig, ScoreCache
-from builders.scoring.cache import text_key
-from builders.scoring.errors import ScorerWorkerError
-from builders.scoring.pool import ScorerPool
+from saga.builders.scoring import GrammarScorer, GrammarScorerConfig, ScoreCache
+from saga.builders.scoring.cache import text_key
+from saga.builders.scoring.errors import ScorerWorkerError
+from saga.builders.scoring.pool import ScorerPool
 from saga.errors import PipelineLoadError
 
 TEXTS = [

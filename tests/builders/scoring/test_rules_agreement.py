@@ -1,6 +1,6 @@
 """Agreement rules on hand-annotated UD docs: gender, number, definiteness, predicative adjectives."""
 
-from builders.scoring.rules.agreement import (
+from saga.builders.scoring.rules.agreement import (
     np_definiteness,
     np_gender_agreement,
     np_number_agreement,

@@ -3,9 +3,9 @@
 import pytest
 import spacy
 
-from builders.scoring.errors import MissingAnnotationError
-from builders.scoring.rules import RULES_V2
-from builders.scoring.rules.clause_structure import (
+from saga.builders.scoring.errors import MissingAnnotationError
+from saga.builders.scoring.rules import RULES_V2
+from saga.builders.scoring.rules.clause_structure import (
     double_subject,
     missing_finite_verb,
     missing_subject,

@@ -2,7 +2,7 @@
 
 import pytest
 
-from builders.scoring.rules.completion import (
+from saga.builders.scoring.rules.completion import (
     invented_words,
     links_and_code,
     noise_characters,

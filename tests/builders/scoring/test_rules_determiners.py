@@ -2,7 +2,7 @@
 
 import pytest
 
-from builders.scoring.rules.determiners import plural_quantifier_number, possessive_definiteness
+from saga.builders.scoring.rules.determiners import plural_quantifier_number, possessive_definiteness
 
 
 @pytest.mark.parametrize(

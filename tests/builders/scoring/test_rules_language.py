@@ -2,7 +2,7 @@
 
 import pytest
 
-from builders.scoring.rules.language import non_bokmal_language
+from saga.builders.scoring.rules.language import non_bokmal_language
 
 
 def words_doc(ud, text: str):

@@ -1,6 +1,6 @@
 """Word-level rules: unknown forms, stutters, pronoun case, repeated sentences."""
 
-from builders.scoring.rules.lexical import (
+from saga.builders.scoring.rules.lexical import (
     duplicate_sentence,
     misspelling,
     pronoun_case,

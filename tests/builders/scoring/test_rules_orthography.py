@@ -2,7 +2,7 @@
 
 import pytest
 
-from builders.scoring.rules.orthography import (
+from saga.builders.scoring.rules.orthography import (
     capital_inside_sentence,
     closing_punctuation,
     lowercase_name,

@@ -3,7 +3,7 @@ found, and the same sentence with its comma right is clean."""
 
 import pytest
 
-from builders.scoring.rules.punctuation import (
+from saga.builders.scoring.rules.punctuation import (
     comma_after_fronted_clause,
     comma_after_inner_clause,
     comma_before_men,

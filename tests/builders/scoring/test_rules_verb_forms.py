@@ -1,6 +1,6 @@
 """Verb-form rules on hand-annotated UD docs: "å" + infinitive, modal + bare infinitive, "ha" + participle."""
 
-from builders.scoring.rules.verb_forms import infinitive_marker_form, modal_infinitive, perfect_participle
+from saga.builders.scoring.rules.verb_forms import infinitive_marker_form, modal_infinitive, perfect_participle
 
 FIN = "Mood=Ind|Tense=Pres|VerbForm=Fin"
 JEG = "jeg jeg PRON Case=Nom|Number=Sing|Person=1|PronType=Prs"

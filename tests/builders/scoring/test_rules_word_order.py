@@ -1,6 +1,6 @@
 """Word-order and coordination rules on hand-annotated UD docs (the analyses a parser gives swapped words)."""
 
-from builders.scoring.rules.word_order import (
+from saga.builders.scoring.rules.word_order import (
     auxiliary_after_verb,
     dangling_function_word,
     embedded_question_order,

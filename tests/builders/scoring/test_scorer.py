@@ -5,11 +5,11 @@ import logging
 
 import pytest
 
-from builders import nlp as nlp_loader
-from builders.scoring import GrammarScorer, GrammarScorerConfig, ScoreFormula, ScorerConfigError
-from builders.scoring.acceptability import AcceptabilityClassifier, load_classifier
-from builders.scoring.formula import TUNED_ACCEPTABILITY_WEIGHT
-from builders.scoring.scorer import unread_components
+from saga.builders import nlp as nlp_loader
+from saga.builders.scoring import GrammarScorer, GrammarScorerConfig, ScoreFormula, ScorerConfigError
+from saga.builders.scoring.acceptability import AcceptabilityClassifier, load_classifier
+from saga.builders.scoring.formula import TUNED_ACCEPTABILITY_WEIGHT
+from saga.builders.scoring.scorer import unread_components
 
 CORRECT = [
     "Den store bilen står i garasjen.",
@@ -261,12 +261,12 @@ def test_a_classifier_trained_on_another_pipeline_is_named_in_a_warning(tmp_path
     )
     path = other.save(tmp_path / "other.safetensors")
     with_classifier = ScoreFormula(acceptability_weight=TUNED_ACCEPTABILITY_WEIGHT)
-    with caplog.at_level(logging.WARNING, logger="builders.scoring.scorer"):
+    with caplog.at_level(logging.WARNING, logger="saga.builders.scoring.scorer"):
         GrammarScorer(GrammarScorerConfig(acceptability_model=str(path), formula=with_classifier))
     assert "trained on parses of nb_other-1.0.0-0123" in caplog.text
     assert "saga scorer train-acceptability --pipeline nb_saga_sm" in caplog.text
     caplog.clear()
-    with caplog.at_level(logging.WARNING, logger="builders.scoring.scorer"):
+    with caplog.at_level(logging.WARNING, logger="saga.builders.scoring.scorer"):
         GrammarScorer(GrammarScorerConfig(formula=with_classifier))  # it learned the bundled pipeline's parses
     assert "trained on parses" not in caplog.text
 

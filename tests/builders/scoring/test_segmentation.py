@@ -2,8 +2,8 @@
 
 import spacy
 
-from builders import nlp as nlp_loader
-from builders.scoring.segmentation import COMPONENT_NAME, add_sentence_starts, sentence_offsets
+from saga.builders import nlp as nlp_loader
+from saga.builders.scoring.segmentation import COMPONENT_NAME, add_sentence_starts, sentence_offsets
 
 
 def test_offsets_follow_the_corpus_splitter():

@@ -7,8 +7,8 @@ import pytest
 import spacy
 from spacy.tokens import Doc, DocBin
 
-from builders.scoring import ScorerConfigError
-from builders.scoring.sequence_model import (
+from saga.builders.scoring import ScorerConfigError
+from saga.builders.scoring.sequence_model import (
     EOS,
     UNK,
     TagNgramModel,
@@ -68,7 +68,7 @@ def test_bad_model_file_and_too_little_data(tmp_path):
 
 
 def write_tiny_docbin(path):
-    """Two gold-annotated docs (one with two sentences) in a DocBin, as `builders.nlp.training.prepare` writes."""
+    """Two gold-annotated docs (one with two sentences) in a DocBin, as `saga.builders.nlp.training.prepare` writes."""
     nlp = spacy.blank("nb")
     docbin = DocBin()
     docbin.add(

@@ -2,7 +2,7 @@
 
 import pytest
 
-from builders.scoring.spelling import Speller, SpellingVerdict, edits1, load_speller
+from saga.builders.scoring.spelling import Speller, SpellingVerdict, edits1, load_speller
 
 
 def test_edits1_covers_deletions_swaps_replacements_and_insertions():

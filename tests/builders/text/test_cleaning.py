@@ -1,6 +1,6 @@
 """Leftover wiki markup is removed, and every dropped line is counted under its reason."""
 
-from builders.text.cleaning import has_markup, normalise, paragraphs, strip_markup
+from saga.builders.text.cleaning import has_markup, normalise, paragraphs, strip_markup
 
 ARTICLE = """Oslo
 Oslo er {{lang|no|{{nested}}}}hovedstaden i [[Norge]] og har [[kommune|kommunestatus]].<ref name="a">SSB</ref>

@@ -2,7 +2,7 @@
 
 from collections import Counter
 
-from builders.text.language import detect
+from saga.builders.text.language import detect
 
 BOKMAL = [
     "Jeg har ikke sett ham i dag, men han kommer i morgen.",

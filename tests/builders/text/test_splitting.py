@@ -2,7 +2,7 @@
 
 import pytest
 
-from builders.text.splitting import split_sentences
+from saga.builders.text.splitting import split_sentences
 
 
 @pytest.mark.parametrize(

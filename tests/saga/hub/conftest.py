@@ -11,7 +11,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from validation.binding import bound_files
+from saga.validation.binding import bound_files
 
 CARD = """---
 license: cc-by-sa-4.0

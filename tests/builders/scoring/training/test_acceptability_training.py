@@ -2,18 +2,18 @@
 
 import pytest
 
-from builders import nlp as nlp_loader
-from builders.scoring import segmentation
-from builders.scoring.acceptability_features import FIELDS
-from builders.scoring.training import acceptability_training
-from builders.scoring.training.acceptability_data import (
+from saga.builders import nlp as nlp_loader
+from saga.builders.scoring import segmentation
+from saga.builders.scoring.acceptability_features import FIELDS
+from saga.builders.scoring.training import acceptability_training
+from saga.builders.scoring.training.acceptability_data import (
     SourceSentence,
     build_examples,
     corruption_positions,
     detokenize_forms,
     source_sentences,
 )
-from builders.scoring.training.acceptability_training import (
+from saga.builders.scoring.training.acceptability_training import (
     AcceptabilityTrainingConfig,
     build_vocab,
     examples_file,

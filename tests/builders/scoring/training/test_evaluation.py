@@ -2,7 +2,7 @@
 
 import pytest
 
-from builders.scoring.training.evaluation import (
+from saga.builders.scoring.training.evaluation import (
     auroc,
     evaluate_heldout,
     evaluate_inflections,

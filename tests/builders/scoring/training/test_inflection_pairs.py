@@ -3,9 +3,9 @@ pairs are seeded."""
 
 import random
 
-from builders.nlp.treebank import Sentence, Token
-from builders.scoring.lexicon import load_lexicon
-from builders.scoring.training.inflection_pairs import (
+from saga.builders.nlp.treebank import Sentence, Token
+from saga.builders.scoring.lexicon import load_lexicon
+from saga.builders.scoring.training.inflection_pairs import (
     INFLECTIONS,
     adjective_inflection,
     inflect,
@@ -13,7 +13,7 @@ from builders.scoring.training.inflection_pairs import (
     noun_definiteness,
     verb_finiteness,
 )
-from builders.scoring.training.minimal_pairs import detokenize
+from saga.builders.scoring.training.minimal_pairs import detokenize
 
 # (form, lemma, UPOS, FEATS, head, deprel) per token; ids are 1-based positions.
 SENTENCES = {

@@ -2,7 +2,7 @@
 
 import random
 
-from builders.scoring.training.minimal_pairs import (
+from saga.builders.scoring.training.minimal_pairs import (
     Word,
     delete_word,
     detokenize,

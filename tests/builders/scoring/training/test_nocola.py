@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from builders.scoring.training.nocola import (
+from saga.builders.scoring.training.nocola import (
     JudgedSentence,
     evaluate_nocola,
     format_reports,
