@@ -20,6 +20,7 @@ from pathlib import Path
 
 from saga.builders.sources.wikipedia import BUNDLED_PATH
 from saga.stages import run_stage
+from saga.tables import markdown_table
 
 STAGES = ("sentences", "scored")
 
@@ -68,13 +69,18 @@ def main(argv: list[str] | None = None) -> list[dict]:
             root = Path(tmp) / label.replace(" ", "_")
             for stage in STAGES:
                 rows.append({"corpus": label, "stage": stage, **measure(stage, source, root)})
-    print("| corpus | stage | rows | seconds | rows/s | peak RSS (MB) |")
-    print("|---|---|---|---|---|---|")
-    for r in rows:
-        print(
-            f"| {r['corpus']} | {r['stage']} | {r['rows']} | {r['seconds']:.1f} | "
-            f"{r['rows'] / r['seconds']:.0f} | {r['peak_mb']:.0f} |"
-        )
+    cells = [
+        [
+            r["corpus"],
+            r["stage"],
+            r["rows"],
+            f"{r['seconds']:.1f}",
+            f"{r['rows'] / r['seconds']:.0f}",
+            f"{r['peak_mb']:.0f}",
+        ]
+        for r in rows
+    ]
+    print(markdown_table(["corpus", "stage", "rows", "seconds", "rows/s", "peak RSS (MB)"], cells))
     small, large = rows[: len(STAGES)], rows[len(STAGES) :]
     for a, b in zip(small, large, strict=True):
         print(

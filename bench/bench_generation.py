@@ -27,6 +27,7 @@ from saga.builders.generation import SamplingSettings, load_backend
 from saga.builders.pairing import Candidate, pair_prompt
 from saga.builders.pairs import Pairs
 from saga.models import resolve_model
+from saga.tables import markdown_table
 
 WIKI = files("saga.assets") / "wiki_nb" / "norquad_wikipedia_nb.jsonl"
 TEMPERATURES = (0.7, 0.9, 1.1)
@@ -158,10 +159,8 @@ def main(argv: list[str] | None = None) -> list[tuple[str, float, str]]:
         f"prompts × {args.n} samples, max_tokens {args.max_tokens}; pairing: {args.pair_prompts} synthetic prompts "
         "× 12 completions\n"
     )
-    print("| measurement | rate | ratio |")
-    print("|---|---:|---:|")
-    for name, rate, ratio in rows:
-        print(f"| {name} | {rate:,.1f} | {ratio} |")
+    cells = [[name, f"{rate:,.1f}", ratio] for name, rate, ratio in rows]
+    print(markdown_table(["measurement", "rate", "ratio"], cells, align="lrr"))
     return rows
 
 

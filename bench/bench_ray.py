@@ -22,6 +22,7 @@ from pathlib import Path
 from bench.bench_scorer import DEFAULT_WIKI, WARM_UP_TEXTS, load_sentences
 from saga.builders.executor import RayExecutor, import_ray
 from saga.builders.scoring import GrammarScorer, GrammarScorerConfig
+from saga.tables import markdown_table
 
 
 def wall(run) -> float:
@@ -84,10 +85,8 @@ def main(argv: list[str] | None = None) -> list[tuple[str, float, str, str]]:
         f"sentences, shards of {args.shard_size}, batch size {args.batch_size}; rate = {extra:,} texts over the "
         "difference in wall time\n"
     )
-    print("| measurement | sentences/s | vs local 1 process | goal |")
-    print("|---|---:|---:|---|")
-    for name, rate, ratio, goal in rows:
-        print(f"| {name} | {rate:,.0f} | {ratio} | {goal} |")
+    cells = [[name, f"{rate:,.0f}", ratio, goal] for name, rate, ratio, goal in rows]
+    print(markdown_table(["measurement", "sentences/s", "vs local 1 process", "goal"], cells, align="lrrl"))
     return rows
 
 

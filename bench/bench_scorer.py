@@ -56,6 +56,7 @@ from saga.builders.scoring.scorer import unread_components
 from saga.builders.scoring.segmentation import COMPONENT_NAME as SENTENCE_STARTS
 from saga.builders.text.cleaning import paragraphs
 from saga.builders.text.splitting import split_sentences
+from saga.tables import markdown_table
 from saga.threads import torch_threads
 
 DEFAULT_WIKI = files("saga.assets") / "wiki_nb" / "norquad_wikipedia_nb.jsonl"
@@ -307,10 +308,8 @@ def main(argv: list[str] | None = None) -> list[tuple[str, float, str, str]]:
         f" fastest of {repeat} rounds that run every row once"
     )
     print(f"scorer: {scorer.fingerprint}\n")
-    print("| measurement | sentences/s | ratio | goal |")
-    print("|---|---:|---:|---|")
-    for name, rate, text, goal in rows:
-        print(f"| {name} | {rate:,.0f} | {text} | {goal} |")
+    cells = [[name, f"{rate:,.0f}", text, goal] for name, rate, text, goal in rows]
+    print(markdown_table(["measurement", "sentences/s", "ratio", "goal"], cells, align="lrrl"))
 
     per_thousand = 1000 / n
     unread = ", ".join(skipped) or "no component"
@@ -328,16 +327,12 @@ def main(argv: list[str] | None = None) -> list[tuple[str, float, str, str]]:
         ),
     ]
     print("\nwhere one process's time goes (CPU seconds per 1,000 sentences; each part but the parse timed alone)\n")
-    print("| part | seconds |")
-    print("|---|---:|")
-    for name, cpu in budget:
-        print(f"| {name} | {cpu * per_thousand:.2f} |")
+    print(markdown_table(["part", "seconds"], [[name, f"{cpu * per_thousand:.2f}"] for name, cpu in budget], "lr"))
     print(f"\nthe {RULE_ROWS} costliest rules (CPU milliseconds per 1,000 sentences, each timed alone)\n")
-    print("| rule | ms |")
-    print("|---|---:|")
-    for rule_id, cpu in sorted(rules.items(), key=lambda item: -item[1])[:RULE_ROWS]:
-        print(f"| {rule_id} | {cpu * per_thousand * 1000:.1f} |")
-    print(f"| all {len(rules)} rules | {sum(rules.values()) * per_thousand * 1000:.1f} |")
+    costliest = sorted(rules.items(), key=lambda item: -item[1])[:RULE_ROWS]
+    cells = [[rule_id, f"{cpu * per_thousand * 1000:.1f}"] for rule_id, cpu in costliest]
+    cells.append([f"all {len(rules)} rules", f"{sum(rules.values()) * per_thousand * 1000:.1f}"])
+    print(markdown_table(["rule", "ms"], cells, align="lr"))
     return rows
 
 

@@ -30,6 +30,7 @@ from saga.builders.text.splitting import split_sentences
 from saga.cli.train import quiet_progress
 from saga.hub.references import load_dataset_ref
 from saga.models import load_model_and_tokenizer, resolve_model
+from saga.tables import markdown_table
 from saga.trainers.dpo_config import LoRADPOConfig
 from saga.trainers.dpo_trainer import LoRADPOTrainer
 from saga.trainers.kl_sft_config import KLSFTConfig
@@ -174,29 +175,29 @@ def main(argv: list[str] | None = None) -> int:
         splits, _ = load_dataset_ref(str(sft_dir), cache_dir=root / "cache")
         _, tokenizer = load_model_and_tokenizer(base, bf16=False)
 
-        print(
-            "| model | vocab | gradient checkpointing | plain SFT s/step | KL-SFT s/step | KL-SFT / SFT (goal ≤ 1.6) |"
-        )
-        print("|---|---|---|---|---|---|")
         variants = [("tiny_nb_mistral", len(tokenizer), lambda: AutoModelForCausalLM.from_pretrained(base.location))]
         for vocab in args.vocab:
             config = AutoModelForCausalLM.from_pretrained(base.location).config
             config.vocab_size = vocab
             variants.append((f"random init, vocab {vocab}", vocab, lambda config=config: MistralForCausalLM(config)))
+        cells = []
         for name, vocab, factory in variants:
             for checkpointing in (False, True):
                 sft, kl = step_ratio(
                     factory, tokenizer, splits["train"], root / f"{vocab}-{checkpointing}", checkpointing, args.steps
                 )
-                print(f"| {name} | {vocab} | {checkpointing} | {sft:.4f} | {kl:.4f} | {kl / sft:.2f} |")
+                cells.append([name, vocab, checkpointing, f"{sft:.4f}", f"{kl:.4f}", f"{kl / sft:.2f}"])
+        header = ["model", "vocab", "gradient checkpointing", "plain SFT s/step", "KL-SFT s/step"]
+        print(markdown_table([*header, "KL-SFT / SFT (goal ≤ 1.6)"], cells))
 
         plain = dpo_epoch(base.location, pairs_dir, False, root)
         precomputed = dpo_epoch(base.location, pairs_dir, True, root)
-        print("\n| DPO, one epoch | pairs | seconds |")
-        print("|---|---|---|")
-        print(f"| reference by disabling the adapter | {args.rows} | {plain:.2f} |")
-        print(f"| reference log-probs precomputed (included) | {args.rows} | {precomputed:.2f} |")
-        print(f"| precomputed / adapter-disabled | | {precomputed / plain:.2f} |")
+        cells = [
+            ["reference by disabling the adapter", args.rows, f"{plain:.2f}"],
+            ["reference log-probs precomputed (included)", args.rows, f"{precomputed:.2f}"],
+            ["precomputed / adapter-disabled", "", f"{precomputed / plain:.2f}"],
+        ]
+        print("\n" + markdown_table(["DPO, one epoch", "pairs", "seconds"], cells))
     return 0
 
 

@@ -28,6 +28,7 @@ from bench.bench_trainers import write_folders
 from saga.builders.text.cleaning import paragraphs
 from saga.builders.text.splitting import split_sentences
 from saga.models import resolve_model
+from saga.tables import markdown_table
 from saga.trainers.dpo_config import LoRADPOConfig
 from saga.trainers.kl_sft_config import KLSFTConfig
 from saga.trainers.runs import train_adapter
@@ -143,11 +144,16 @@ def main(argv: list[str] | None = None) -> list[dict]:
         f"gradient checkpointing, LoRA r16 on 7 projections; {args.steps} steps of {args.batch_size} × "
         f"{args.max_length} tokens\n"
     )
-    print("| trainer | tokens/s | MFU | seconds |")
-    print("|---|---:|---:|---:|")
-    for row in rows:
-        mfu = f"{row['mfu']:.1%}" if row["mfu"] is not None else "n/a"
-        print(f"| {row['trainer']} | {row['tokens_per_s']:,.0f} | {mfu} | {row['seconds']:.1f} |")
+    cells = [
+        [
+            row["trainer"],
+            f"{row['tokens_per_s']:,.0f}",
+            f"{row['mfu']:.1%}" if row["mfu"] is not None else "n/a",
+            f"{row['seconds']:.1f}",
+        ]
+        for row in rows
+    ]
+    print(markdown_table(["trainer", "tokens/s", "MFU", "seconds"], cells, align="lrrr"))
     return rows
 
 

@@ -29,7 +29,7 @@ from saga.builders.executor import RayExecutor
 from saga.builders.features import MESSAGES
 from saga.builders.funnel import Funnel
 from saga.builders.generation.backend import BACKENDS
-from saga.builders.generation.sampling import SAGA_REPETITION_PENALTY, SamplingSettings
+from saga.builders.generation.sampling import SamplingFields
 from saga.builders.generation.shard_generator import GenerateActor, ShardGenerator
 from saga.builders.generation.shards import ShardStore
 from saga.versions import source_fingerprint
@@ -74,7 +74,7 @@ def generation_code_fingerprint() -> str:
 
 
 @dataclass
-class CompletionsConfig(datasets.BuilderConfig):
+class CompletionsConfig(SamplingFields, datasets.BuilderConfig):
     """Configuration of the `completions` builder.
 
     Args:
@@ -85,11 +85,8 @@ class CompletionsConfig(datasets.BuilderConfig):
         backend (`str`, defaults to `"transformers"`): `"transformers"` (CPU or GPU) or `"vllm"` (GPU, needs
             `pip install 'saga[gpu]'`).
         temperatures (`tuple[float, ...]`, defaults to `(0.7, 0.9, 1.1)`): the temperature grid (the seed's range).
-        n_samples (`int`, defaults to 4): completions per prompt and temperature.
-        top_p (`float`, defaults to 0.95): nucleus sampling mass.
-        max_tokens (`int`, defaults to 128): the most new tokens per completion.
-        repetition_penalty (`float`, defaults to 1.3): the SAGA cards' penalty against repetitive reward hacking.
-        seed (`int`, defaults to 42): base seed; each (prompt, temperature) request seed is derived from it.
+        n_samples, top_p, max_tokens, repetition_penalty, seed: the sampling fields (`SamplingFields`: 4
+            completions per prompt and temperature, 0.95, 128 tokens, 1.3, 42).
         splits (`tuple[str, ...]`, defaults to `("train", "test")`): prompt splits to generate for (a split the
             prompts dataset lacks is skipped); completions keep their prompt's split.
         max_prompts (`int`, *optional*): at most this many prompts per split, in dataset order.
@@ -112,11 +109,6 @@ class CompletionsConfig(datasets.BuilderConfig):
     adapter: str | None = None
     backend: str = "transformers"
     temperatures: tuple[float, ...] = (0.7, 0.9, 1.1)
-    n_samples: int = 4
-    top_p: float = 0.95
-    max_tokens: int = 128
-    repetition_penalty: float = SAGA_REPETITION_PENALTY
-    seed: int = 42
     splits: tuple[str, ...] = ("train", "test")
     max_prompts: int | None = None
     shard_size: int = 16
@@ -155,17 +147,6 @@ class CompletionsConfig(datasets.BuilderConfig):
         """The Ray executor `executor` asks for, `None` for this process. A method, not a field set once:
         `datasets` builds a builder's config by copying the default and setting the given fields on it."""
         return RayExecutor.from_config(self.executor)
-
-    def sampling(self, temperature: float) -> SamplingSettings:
-        """The `SamplingSettings` of one temperature of the grid."""
-        return SamplingSettings(
-            n=self.n_samples,
-            temperature=temperature,
-            top_p=self.top_p,
-            max_tokens=self.max_tokens,
-            repetition_penalty=self.repetition_penalty,
-            seed=self.seed,
-        )
 
     def resolve_models(self):
         """The policy and the adapter (or `None`) resolved to immutable revisions (`ModelInput`s)."""

@@ -12,6 +12,7 @@ import polars as pl
 
 from saga.builders.dataset_inputs import read_split_files
 from saga.cards.plots import histogram_plot
+from saga.tables import markdown_table
 
 
 def temperature_table(frame: pl.DataFrame) -> str:
@@ -29,14 +30,15 @@ def temperature_table(frame: pl.DataFrame) -> str:
     if scored:
         aggregates += [pl.col("score").mean().alias("score"), pl.col("parse_success").mean().alias("parsed")]
     table = frame.group_by("temperature").agg(aggregates).sort("temperature")
-    header = "| temperature | completions | mean words | empty |" + (" mean score | parse success |" if scored else "")
-    lines = [header, "|" + "---|" * (header.count("|") - 1)]
-    for row in table.iter_rows(named=True):
-        line = f"| {row['temperature']:g} | {row['rows']} | {row['words']:.1f} | {row['empty']:.1%} |"
-        if scored:
-            line += f" {row['score']:.3f} | {row['parsed']:.1%} |"
-        lines.append(line)
-    return "\n".join(lines) + "\n"
+    header = ["temperature", "completions", "mean words", "empty"] + (
+        ["mean score", "parse success"] if scored else []
+    )
+    cells = [
+        [f"{row['temperature']:g}", row["rows"], f"{row['words']:.1f}", f"{row['empty']:.1%}"]
+        + ([f"{row['score']:.3f}", f"{row['parsed']:.1%}"] if scored else [])
+        for row in table.iter_rows(named=True)
+    ]
+    return markdown_table(header, cells) + "\n"
 
 
 def completions_section(path: Path) -> tuple[str, list[dict]]:
@@ -64,21 +66,35 @@ def pairs_section(path: Path) -> tuple[str, list[dict]]:
         path (`Path`): the dataset folder.
     """
     frame = read_split_files(path)
-    lines = [
-        "## Preference pairs\n",
-        "| split | pairs | prompts | mean chosen | mean rejected | mean delta | rejected sd | rejected range |"
-        " mean length ratio | chosen shorter |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+    header = [
+        "split",
+        "pairs",
+        "prompts",
+        "mean chosen",
+        "mean rejected",
+        "mean delta",
+        "rejected sd",
+        "rejected range",
+        "mean length ratio",
+        "chosen shorter",
     ]
     parts = [(split, frame.filter(pl.col("split") == split)) for split in frame["split"].unique(maintain_order=True)]
-    for name, part in [*parts, ("all", frame)]:
-        rejected = part["rejected_score"]
-        lines.append(
-            f"| {name} | {part.height} | {part['prompt_id'].n_unique()} | {part['chosen_score'].mean():.3f} | "
-            f"{rejected.mean():.3f} | {part['delta'].mean():.3f} | {rejected.std() or 0.0:.3f} | "
-            f"{rejected.min():.3f} to {rejected.max():.3f} | {part['length_ratio'].mean():.2f} | "
-            f"{(part['length_ratio'] < 1).mean():.0%} |"
-        )
+    cells = [
+        [
+            name,
+            part.height,
+            part["prompt_id"].n_unique(),
+            f"{part['chosen_score'].mean():.3f}",
+            f"{part['rejected_score'].mean():.3f}",
+            f"{part['delta'].mean():.3f}",
+            f"{part['rejected_score'].std() or 0.0:.3f}",
+            f"{part['rejected_score'].min():.3f} to {part['rejected_score'].max():.3f}",
+            f"{part['length_ratio'].mean():.2f}",
+            f"{(part['length_ratio'] < 1).mean():.0%}",
+        ]
+        for name, part in [*parts, ("all", frame)]
+    ]
+    lines = ["## Preference pairs\n", markdown_table(header, cells)]
     lines.append(
         "\nLength ratio: chosen words / rejected words; chosen shorter: the share of pairs whose chosen completion is "
         "the shorter one. A reward that favours short texts shows as a ratio well below 1 (see `max_length_ratio`)."

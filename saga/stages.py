@@ -32,6 +32,7 @@ from saga.cards.dataset import render_dataset_card
 from saga.cards.generation import completions_section, pairs_section, temperature_table
 from saga.cards.plots import bar_plot, histogram_plot
 from saga.errors import InputDataError
+from saga.tables import markdown_table
 from saga.validation.runner import ValidationFailed, ValidationReport, validate_dataset
 
 logger = logging.getLogger(__name__)
@@ -48,11 +49,9 @@ def score_section(path: Path) -> tuple[str, list[dict]]:
             frame["score"].to_list(), path / "saga" / "plots" / "scores.png", path, "Grammar scores", "score"
         )
     ]
-    text = (
-        "## Grammar scores\n\n| rows | mean | median | parse success |\n|---|---|---|---|\n"
-        f"| {frame.height} | {frame['score'].mean():.3f} | {frame['score'].median():.3f} | "
-        f"{frame['parse_success'].mean() if 'parse_success' in frame.columns else 1.0:.1%} |\n"
-    )
+    parsed = frame["parse_success"].mean() if "parse_success" in frame.columns else 1.0
+    cells = [[frame.height, f"{frame['score'].mean():.3f}", f"{frame['score'].median():.3f}", f"{parsed:.1%}"]]
+    text = "## Grammar scores\n\n" + markdown_table(["rows", "mean", "median", "parse success"], cells) + "\n"
     if "violations" in frame.columns:
         rules = Counter(v["rule"] for row in frame["violations"].to_list() for v in row)
         top = rules.most_common(12)

@@ -31,6 +31,7 @@ from saga.builders.generation.transformers_backend import TransformersBackend
 from saga.builders.scoring.scorer import GrammarScorer, GrammarScorerConfig
 from saga.errors import InputDataError
 from saga.models import ModelInput, resolve_model, resolve_recorded_model
+from saga.tables import markdown_table
 from saga.threads import torch_threads
 from saga.trainers.eval_config import EvalConfig
 from saga.trainers.runs import read_record
@@ -224,10 +225,10 @@ def _generate_and_perplexity(
     with torch_threads(config.threads):
         if config.backend == "transformers":
             backend = TransformersBackend(model, adapter, config.device, config.batch_size, config.threads)
-            completions = backend.generate(prompts, config.sampling())
+            completions = backend.generate(prompts, config.sampling(config.temperature))
         else:
             generator = load_backend(config.backend, model, adapter, vllm_options=config.vllm_options)
-            completions = generator.generate(prompts, config.sampling())
+            completions = generator.generate(prompts, config.sampling(config.temperature))
             del generator
             backend = TransformersBackend(model, adapter, config.device, config.batch_size, config.threads)
         return completions, perplexity(backend.model, backend.tokenizer, texts, config.batch_size)
@@ -253,16 +254,33 @@ def write_adapter_evaluation(report: dict, adapter: Path) -> Path:
 
 def format_table(rows: list[dict]) -> str:
     """The evaluation rows as a Markdown table (what `saga eval` prints and the cards show)."""
-    lines = [
-        "| model | completions | parse success | mean grammar score | MATTR | distinct-2 | mean words "
-        "| length vs base | prompt copies | with unknown words | perplexity |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+    header = [
+        "model",
+        "completions",
+        "parse success",
+        "mean grammar score",
+        "MATTR",
+        "distinct-2",
+        "mean words",
+        "length vs base",
+        "prompt copies",
+        "with unknown words",
+        "perplexity",
     ]
-    for row in rows:
-        lines.append(
-            f"| {row['model']} | {row['completions']} | {row['parse_success']:.1%} | {row['mean_score']:.3f} | "
-            f"{row['mattr']:.3f} | {row['distinct_2']:.3f} | {row['mean_words']:.1f} | "
-            f"{row.get('length_vs_base', 1.0):.2f} | {row.get('prompt_copy_rate', 0.0):.1%} | "
-            f"{row.get('unknown_word_rate', 0.0):.1%} | {row['perplexity']:.1f} |"
-        )
-    return "\n".join(lines)
+    cells = [
+        [
+            row["model"],
+            row["completions"],
+            f"{row['parse_success']:.1%}",
+            f"{row['mean_score']:.3f}",
+            f"{row['mattr']:.3f}",
+            f"{row['distinct_2']:.3f}",
+            f"{row['mean_words']:.1f}",
+            f"{row.get('length_vs_base', 1.0):.2f}",
+            f"{row.get('prompt_copy_rate', 0.0):.1%}",
+            f"{row.get('unknown_word_rate', 0.0):.1%}",
+            f"{row['perplexity']:.1f}",
+        ]
+        for row in rows
+    ]
+    return markdown_table(header, cells)

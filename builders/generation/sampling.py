@@ -69,6 +69,42 @@ class SamplingSettings:
         return asdict(self)
 
 
+@dataclass
+class SamplingFields:
+    """The sampling fields of every config that generates (`CompletionsConfig`, `EvalConfig`), declared once; a
+    config picks the temperature (a grid, or one) and turns them into one call's `SamplingSettings`.
+
+    Args:
+        n_samples (`int`, defaults to 4): completions per prompt (and temperature).
+        top_p (`float`, defaults to 0.95): nucleus sampling mass.
+        max_tokens (`int`, defaults to 128): the most new tokens per completion.
+        repetition_penalty (`float`, defaults to 1.3): the SAGA cards' penalty against repetitive reward hacking.
+        seed (`int`, defaults to 42): base seed; each (prompt, temperature) request seed is derived from it.
+    """
+
+    n_samples: int = 4
+    top_p: float = 0.95
+    max_tokens: int = 128
+    repetition_penalty: float = SAGA_REPETITION_PENALTY
+    seed: int = 42
+
+    def sampling(self, temperature: float) -> SamplingSettings:
+        """The `SamplingSettings` of one generation call at `temperature`.
+
+        Raises:
+            `ValueError`: naming a bad `n_samples`, `top_p`, `max_tokens`, `repetition_penalty`, `seed` or
+                temperature.
+        """
+        return SamplingSettings(
+            n=self.n_samples,
+            temperature=temperature,
+            top_p=self.top_p,
+            max_tokens=self.max_tokens,
+            repetition_penalty=self.repetition_penalty,
+            seed=self.seed,
+        )
+
+
 def _derive(*parts: object) -> int:
     digest = hashlib.sha256(json.dumps(parts, ensure_ascii=False, sort_keys=True).encode()).digest()
     return int.from_bytes(digest[:8], "big") >> (64 - SEED_BITS)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from saga.builders import nlp as nlp_loader
 from saga.builders.nlp import training
+from saga.tables import markdown_table
 
 EXAMPLES = """examples:
   saga nlp evaluate                                  # held-out UPOS/morph/lemma/UAS/LAS of nb_saga_sm
@@ -79,7 +80,4 @@ def run_evaluate(args: argparse.Namespace) -> int:
 
 def format_scores(name: str, scores: dict[str, float]) -> str:
     """A Markdown table row set, ready for the README."""
-    header = "| pipeline | " + " | ".join(scores) + " |"
-    rule = "|---|" + "---|" * len(scores)
-    row = f"| {name} | " + " | ".join(f"{v:.1f}" for v in scores.values()) + " |"
-    return "\n".join([header, rule, row])
+    return markdown_table(["pipeline", *scores], [[name, *(f"{v:.1f}" for v in scores.values())]])

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from saga.cli.build import add_executor_arguments, executor_setting
+from saga.tables import markdown_table
 
 EXAMPLES = """examples:
   saga run recipes/demo-cpu.yaml
@@ -76,10 +77,8 @@ def print_summary(recipe, result) -> None:
     from saga.pipeline import pair_statistics
     from saga.trainers.evaluation import format_table
 
-    print("| stage | state | seconds | output | detail |")
-    print("|---|---|---|---|---|")
-    for outcome in result.outcomes:
-        print(f"| {outcome.name} | {outcome.state} | {outcome.seconds:.1f} | {outcome.output} | {outcome.detail} |")
+    stages = [[o.name, o.state, f"{o.seconds:.1f}", o.output, o.detail] for o in result.outcomes]
+    print(markdown_table(["stage", "state", "seconds", "output", "detail"], stages))
     total = sum(outcome.seconds for outcome in result.outcomes)
     print(f"\ntotal: {total:.1f} s")
     stats = pair_statistics(recipe)

@@ -34,6 +34,7 @@ from saga.builders.scoring.training.gender_counts import (
 )
 from saga.builders.scoring.training.nocola import evaluate_nocola, format_reports, reports_as_dicts
 from saga.errors import InputDataError
+from saga.tables import markdown_table
 from saga.versions import file_sha256
 
 SCORE_EXAMPLES = """examples:
@@ -385,11 +386,11 @@ def run_info(args: argparse.Namespace) -> int:
     rule_set = config.rule_set()
     print(f"fingerprint: {scorer.fingerprint}")
     print(f"formula: {json.dumps(config.component_config() | {'rules': config.rules})}")
-    print("| rule | weight | checks |")
-    print("|---|---:|---|")
-    for rule_id, rule in rule_set.rules.items():
-        summary = " ".join((rule.__doc__ or "").split("\n\n")[0].split())
-        print(f"| {rule_id} | {rule_set.weights[rule_id]} | {summary} |")
+    rules = [
+        [rule_id, rule_set.weights[rule_id], " ".join((rule.__doc__ or "").split("\n\n")[0].split())]
+        for rule_id, rule in rule_set.rules.items()
+    ]
+    print(markdown_table(["rule", "weight", "checks"], rules, align="lrl"))
     component = scorer.nlp.get_pipe(COMPONENT_NAME)
     model, classifier = component.sequence_model, component.acceptability
     print(

@@ -29,6 +29,7 @@ from saga.builders.scoring.training.minimal_pairs import (
     read_annotated_sentences,
     read_treebank_sentences,
 )
+from saga.tables import markdown_table
 
 
 @dataclass(frozen=True)
@@ -157,16 +158,28 @@ def evaluate_inflections(
 
 def format_table(rows: list[CorruptionReport]) -> str:
     """A Markdown table (for the README) with one row per corruption type."""
-    lines = [
-        "| corruption | pairs | AUROC | pairwise accuracy | ties | mean score correct | mean score corrupted |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+    header = [
+        "corruption",
+        "pairs",
+        "AUROC",
+        "pairwise accuracy",
+        "ties",
+        "mean score correct",
+        "mean score corrupted",
     ]
-    for row in rows:
-        lines.append(
-            f"| {row.corruption} | {row.pairs} | {row.auroc:.3f} | {row.pairwise_accuracy:.3f} | {row.ties:.3f} |"
-            f" {row.mean_correct:.3f} | {row.mean_corrupted:.3f} |"
-        )
-    return "\n".join(lines)
+    cells = [
+        [
+            row.corruption,
+            row.pairs,
+            f"{row.auroc:.3f}",
+            f"{row.pairwise_accuracy:.3f}",
+            f"{row.ties:.3f}",
+            f"{row.mean_correct:.3f}",
+            f"{row.mean_corrupted:.3f}",
+        ]
+        for row in rows
+    ]
+    return markdown_table(header, cells, align="lrrrrrr")
 
 
 def rows_as_dicts(rows: list[CorruptionReport]) -> list[dict]:

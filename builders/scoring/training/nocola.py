@@ -27,6 +27,7 @@ from pathlib import Path
 from saga.builders.scoring.scorer import GrammarScorer
 from saga.builders.scoring.training.evaluation import auroc
 from saga.errors import InputDataError
+from saga.tables import markdown_table
 
 HEADERS = {"Ungrammatical:": False, "Grammatical:": True}
 # The SFT corpus threshold: an acceptable sentence below it is lost to SFT.
@@ -222,30 +223,30 @@ def evaluate_nocola(
 
 def format_reports(reports: list[NocolaReport]) -> str:
     """Two Markdown tables: the headline measures per scorer, then AUROC per error code."""
-    lines = [
-        "| measure | " + " | ".join(r.label for r in reports) + " |",
-        "|---|" + "---:|" * len(reports),
-    ]
-    rows = [
+    labels = [r.label for r in reports]
+    measures = [
         ("AUROC", lambda r: f"{r.auroc:.3f}"),
         ("AUROC, length-matched", lambda r: f"{r.length_matched_auroc:.3f}"),
         ("acceptable scored < 0", lambda r: f"{r.below_zero:.1%}"),
         (f"acceptable scored ≥ {SFT_THRESHOLD}", lambda r: f"{r.at_sft_threshold:.1%}"),
     ]
-    lines += [f"| {name} | " + " | ".join(cell(r) for r in reports) + " |" for name, cell in rows]
+    align = "l" + "r" * len(reports)
+    lines = [
+        markdown_table(["measure", *labels], [[name] + [cell(r) for r in reports] for name, cell in measures], align)
+    ]
     first = reports[0]
     lines.append(
         f"\n{first.acceptable} acceptable, {first.unacceptable} unacceptable sentences; {first.matched_pairs} "
         f"length-matched pairs; sentence length alone (shorter = better): AUROC {first.length_auroc:.3f}.\n"
     )
-    lines += ["| error code | sentences | " + " | ".join(r.label for r in reports) + " |"]
-    lines.append("|---|---:|" + "---:|" * len(reports))
-    for code, (count, _) in first.by_code.items():
-        lines.append(f"| {code} | {count} | " + " | ".join(f"{r.by_code[code][1]:.3f}" for r in reports) + " |")
+    by_code = [
+        [code, count] + [f"{r.by_code[code][1]:.3f}" for r in reports] for code, (count, _) in first.by_code.items()
+    ]
+    lines.append(markdown_table(["error code", "sentences", *labels], by_code, "l" + align))
     if first.rule_hits:
         lines += [f"\nRules of {first.label}: the share of sentences each flags\n"]
-        lines += ["| rule | acceptable | unacceptable |", "|---|---:|---:|"]
-        lines += [f"| {rule} | {good:.1%} | {bad:.1%} |" for rule, (good, bad) in first.rule_hits.items()]
+        hits = [[rule, f"{good:.1%}", f"{bad:.1%}"] for rule, (good, bad) in first.rule_hits.items()]
+        lines.append(markdown_table(["rule", "acceptable", "unacceptable"], hits, "lrr"))
     return "\n".join(lines)
 
 
