@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 from pathlib import Path
 
 import yaml
@@ -10,6 +11,7 @@ import yaml
 from saga.builders.executor import EXECUTOR_TYPES, RayExecutor
 from saga.builders.funnel import Funnel
 from saga.cards.dataset import render_dataset_card
+from saga.cli.output import add_json_option, emit
 from saga.errors import ExecutorError, InputDataError
 from saga.recipe import EXECUTOR_STAGES
 from saga.stages import DEFAULT_ROOT, STAGES, card_section, run_stage, stage_of
@@ -40,6 +42,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--out", type=Path, help="the dataset folder to write (default: ROOT/<dataset>)")
     parser.add_argument("--root", type=Path, default=DEFAULT_ROOT, help="default location of all stages")
     add_executor_arguments(parser)
+    add_json_option(parser)
     parser.set_defaults(func=run_build)
 
     validate = subparsers.add_parser(
@@ -50,6 +53,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     validate.add_argument("path", type=Path)
     validate.add_argument("--root", type=Path, default=DEFAULT_ROOT, help="where the SFT corpus is (for prompts)")
+    add_json_option(validate)
     validate.set_defaults(func=run_validate)
 
     card = subparsers.add_parser(
@@ -62,6 +66,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     card.add_argument("path", type=Path)
     card.add_argument("--repo-id", default="ORG/NAME")
     card.add_argument("--revision", default="v1.0.0")
+    add_json_option(card)
     card.set_defaults(func=run_card)
 
 
@@ -123,26 +128,40 @@ def run_build(args: argparse.Namespace) -> int:
             )
         config["executor"] = executor
     result, report = run_stage(args.dataset, config, root=args.root, out_dir=args.out)
-    state = "up to date" if result.reused else "built"
-    print(f"{result.out_dir}: {state}, rows {result.rows}, fingerprint {result.fingerprint}")
-    for step in Funnel.read(result.out_dir / "saga" / "funnel.json").to_dict():
-        drops = ", ".join(f"{reason} {count}" for reason, count in step["dropped"].items())
-        print(
-            f"  {step['step']}: {step['in']} {step['unit']} in, {step['out']} out"
-            + (f" (dropped: {drops})" if drops else "")
-        )
-    print(f"validation: {report.suite} passed ({report.evaluated} expectations); card: {result.out_dir / 'README.md'}")
+    summary = {
+        "out_dir": str(result.out_dir),
+        "state": "up to date" if result.reused else "built",
+        "rows": result.rows,
+        "fingerprint": result.fingerprint,
+        "funnel": Funnel.read(result.out_dir / "saga" / "funnel.json").to_dict(),
+        "validation": {"suite": report.suite, "evaluated": report.evaluated},
+        "card": str(result.out_dir / "README.md"),
+    }
+    emit(args, summary, _build_text)
     return 0
+
+
+def _build_text(summary: dict) -> str:
+    lines = [f"{summary['out_dir']}: {summary['state']}, rows {summary['rows']}, fingerprint {summary['fingerprint']}"]
+    for step in summary["funnel"]:
+        drops = ", ".join(f"{reason} {count}" for reason, count in step["dropped"].items())
+        line = f"  {step['step']}: {step['in']} {step['unit']} in, {step['out']} out"
+        lines.append(line + (f" (dropped: {drops})" if drops else ""))
+    validation = summary["validation"]
+    lines.append(
+        f"validation: {validation['suite']} passed ({validation['evaluated']} expectations); card: {summary['card']}"
+    )
+    return "\n".join(lines)
 
 
 def run_validate(args: argparse.Namespace) -> int:
     report = validate_dataset(args.path, stage_of(args.path).context(args.root))
-    print(report.describe())
+    emit(args, dataclasses.asdict(report), lambda _: report.describe())
     return 0
 
 
 def run_card(args: argparse.Namespace) -> int:
     extra, plots = card_section(args.path)
     render_dataset_card(args.path, repo_id=args.repo_id, revision=args.revision, extra=extra, plots=plots)
-    print(f"wrote {args.path / 'README.md'}")
+    emit(args, {"card": str(args.path / "README.md")}, lambda result: f"wrote {result['card']}")
     return 0

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from saga.cli.build import add_executor_arguments
+from saga.cli.output import add_json_option
 from saga.errors import RecipeError
 
 DEMO_RECIPE = Path(__file__).resolve().parents[2] / "recipes" / "demo-cpu.yaml"
@@ -28,6 +29,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--dry-run", action="store_true", help="validate the recipe and print the plan; run nothing")
     add_executor_arguments(parser)
+    add_json_option(parser)
     parser.set_defaults(func=run_demo)
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import dataclasses
-import json
 import sys
 from pathlib import Path
+
+from saga.cli.config_flags import add_config_arguments, config_arguments
+from saga.cli.output import add_json_option, emit
 
 EXAMPLES = """examples:
   saga eval --model tiny_nb_mistral --adapter runs/sft --prompts build/demo/prompts --heldout-text build/demo/sft
@@ -42,12 +43,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--heldout-text", required=True, type=Path, metavar="DIR", help="dataset folder with a text column (SFT)"
     )
     parser.add_argument("--pipeline", default="nb_saga_sm", help="spaCy pipeline of the grammar scorer")
-    parser.add_argument("--json", action="store_true", help="print the report as JSON instead of a table")
-    for item in dataclasses.fields(EvalConfig):
-        if item.name == "vllm_options":
-            continue
-        kind = {"int": int, "float": float, "str": str}.get(str(item.type).split(" |")[0], str)
-        parser.add_argument(f"--{item.name}", type=kind, default=argparse.SUPPRESS, help=f"EvalConfig.{item.name}")
+    add_json_option(parser)
+    add_config_arguments(parser.add_argument_group("evaluation settings (EvalConfig)"), EvalConfig)
     parser.set_defaults(func=run_eval)
 
 
@@ -66,9 +63,8 @@ def run_eval(args: argparse.Namespace) -> int:
 
     if not getattr(args, "verbose", False):
         quiet_progress()
-    options = {f.name: getattr(args, f.name) for f in dataclasses.fields(EvalConfig) if hasattr(args, f.name)}
     try:
-        config = EvalConfig(**options)
+        config = EvalConfig(**config_arguments(args, EvalConfig))
     except ValueError as err:
         raise InputDataError(f"invalid evaluation settings: {err}") from err
     models = [EvalModel("base", args.model)]
@@ -83,10 +79,8 @@ def run_eval(args: argparse.Namespace) -> int:
         )
     for folder in args.adapter:
         write_adapter_evaluation(report, folder)
-    if args.json:
-        print(json.dumps(report, indent=2, ensure_ascii=False))
-    else:
-        print(format_table(report["rows"]))
-        for folder in args.adapter:
-            print(f"wrote {folder / 'eval.json'} and the Evaluation section of {folder / 'README.md'}")
+    written = [
+        f"wrote {folder / 'eval.json'} and the Evaluation section of {folder / 'README.md'}" for folder in args.adapter
+    ]
+    emit(args, report, lambda result: "\n".join([format_table(result["rows"]), *written]))
     return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from saga.cli.output import add_json_option, emit
 from saga.errors import InputDataError
 
 EXAMPLES = """examples:
@@ -30,6 +31,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--adapter", dest="adapter_option", metavar="REF", help=argparse.SUPPRESS)
     parser.add_argument("--out", required=True, type=Path, metavar="DIR", help="merged model folder to write")
     parser.add_argument("--dtype", choices=("float32", "bfloat16"), default="float32", help="weights dtype")
+    add_json_option(parser)
     parser.set_defaults(func=run_merge)
 
 
@@ -43,8 +45,13 @@ def run_merge(args: argparse.Namespace) -> int:
     if not getattr(args, "verbose", False):
         quiet_progress()
     merge = merge_adapter(adapter, args.out, dtype=args.dtype)
-    base = merge["base_model"]
-    print(f"merged: {args.out}")
-    print(f"adapter: {merge['adapter']['ref']} (sha256 {merge['adapter']['adapter_sha256']})")
-    print(f"base model: {base['ref']} @ {base['revision']}")
+    emit(args, {"merged": str(args.out), **merge}, _merge_text)
     return 0
+
+
+def _merge_text(merge: dict) -> str:
+    adapter, base = merge["adapter"], merge["base_model"]
+    return (
+        f"merged: {merge['merged']}\nadapter: {adapter['ref']} (sha256 {adapter['adapter_sha256']})\n"
+        f"base model: {base['ref']} @ {base['revision']}"
+    )

@@ -7,6 +7,8 @@ import contextlib
 import sys
 from pathlib import Path
 
+from saga.cli.output import add_json_option, emit
+
 EXAMPLES = """examples:
   saga model train-tiny --data ../shared/data --out assets/tiny_nb_mistral
   saga model train-tiny --data ../shared/data --out /tmp/tiny --max-steps 20
@@ -35,6 +37,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     train.add_argument("--out", type=Path, required=True, metavar="DIR", help="model folder to write (replaced)")
     train.add_argument("--max-steps", type=int, default=None, help="optimiser steps (default: the config's 450)")
     train.add_argument("--seed", type=int, default=None, help="seed (default 42)")
+    add_json_option(train)
     train.set_defaults(func=run_train_tiny)
 
 
@@ -46,7 +49,13 @@ def run_train_tiny(args: argparse.Namespace) -> int:
     }
     with contextlib.redirect_stdout(sys.stderr):  # the Trainer prints its logs; results go to stdout below
         record = train_tiny_policy(args.data, args.out, TinyPolicyConfig(**overrides))
-    print(f"model: {args.out} ({record['parameters']:,} parameters)")
-    print(f"corpus: {record['corpus']['tokens']:,} tokens in {record['corpus']['blocks']:,} blocks")
-    print(f"final loss: {record['final_logged_loss']}, mean {record['train_loss']:.4f}, {record['train_seconds']} s")
+    emit(args, {"model": str(args.out), **record}, _tiny_text)
     return 0
+
+
+def _tiny_text(record: dict) -> str:
+    return (
+        f"model: {record['model']} ({record['parameters']:,} parameters)\n"
+        f"corpus: {record['corpus']['tokens']:,} tokens in {record['corpus']['blocks']:,} blocks\n"
+        f"final loss: {record['final_logged_loss']}, mean {record['train_loss']:.4f}, {record['train_seconds']} s"
+    )

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from saga.builders import nlp as nlp_loader
 from saga.builders.nlp import training
+from saga.cli.output import add_json_option, emit
 from saga.tables import markdown_table
 
 EXAMPLES = """examples:
@@ -50,7 +51,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     evaluate.add_argument("--pipeline", default="nb_saga_sm", help="bundled name, installed package or folder")
     evaluate.add_argument("--heldout", type=Path, default=None, help="CoNLL-U file (default: the bundled held-out)")
-    evaluate.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    add_json_option(evaluate)
     evaluate.set_defaults(func=run_evaluate)
 
 
@@ -74,7 +75,7 @@ def run_train(args: argparse.Namespace) -> int:
 
 def run_evaluate(args: argparse.Namespace) -> int:
     scores = training.evaluate(nlp_loader.load(args.pipeline), args.heldout)
-    print(json.dumps(scores) if args.json else format_scores(args.pipeline, scores))
+    emit(args, scores, lambda result: format_scores(args.pipeline, result))
     return 0
 
 

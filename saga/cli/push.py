@@ -8,6 +8,7 @@ from pathlib import Path
 
 from huggingface_hub.utils import disable_progress_bars
 
+from saga.cli.output import add_json_option, emit
 from saga.hub.folders import check_publishable
 from saga.hub.publish import REPO_TYPES, publish_folder
 
@@ -41,6 +42,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--private", action="store_true", help="create the repository private if it is new")
     parser.add_argument("--branch", default="main", help="branch to commit to (created from main if missing)")
     parser.add_argument("--repo-type", choices=REPO_TYPES, default="dataset", help="dataset, or model for adapters")
+    add_json_option(parser)
     parser.set_defaults(func=run_push)
 
 
@@ -52,10 +54,14 @@ def run_push(args: argparse.Namespace) -> int:
     result = publish_folder(
         args.folder, args.repo_id, args.tag, repo_type=args.repo_type, branch=args.branch, private=args.private
     )
-    print(f"tag: {result.repo_id}@{result.tag}")
-    print(f"commit: {result.commit_sha}")
-    print(f"url: {result.commit_url}")
+    published = {"repo_id": result.repo_id, "tag": result.tag, "commit": result.commit_sha, "url": result.commit_url}
+    emit(args, published, published_text)
     return 0
+
+
+def published_text(published: dict) -> str:
+    """The lines `saga push` (and `saga train --push-to`) print for a published folder."""
+    return f"tag: {published['repo_id']}@{published['tag']}\ncommit: {published['commit']}\nurl: {published['url']}"
 
 
 def render_card_for(folder: Path, repo_type: str, repo_id: str, tag: str) -> None:

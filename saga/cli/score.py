@@ -33,6 +33,8 @@ from saga.builders.scoring.training.gender_counts import (
     write_genders,
 )
 from saga.builders.scoring.training.nocola import evaluate_nocola, format_reports, reports_as_dicts
+from saga.cli.config_flags import add_config_arguments, config_arguments
+from saga.cli.output import add_json_option, emit
 from saga.errors import InputDataError
 from saga.tables import markdown_table
 from saga.versions import file_sha256
@@ -149,7 +151,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "AUROC per error code, share of acceptable sentences < 0 and >= 0.65, with and without the classifier",
     )
     evaluate.add_argument("--seed", type=int, default=0, help="corruption seed")
-    evaluate.add_argument("--json", action="store_true", help="print JSON instead of a Markdown table")
+    add_json_option(evaluate)
     _add_scorer_arguments(evaluate)
     evaluate.set_defaults(func=run_eval)
     info = sub.add_parser(
@@ -159,6 +161,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     info.add_argument("--pipeline", default="nb_saga_sm", help="spaCy pipeline: bundled name, package or folder")
+    add_json_option(info)
     info.set_defaults(func=run_info)
     _add_table_command(
         sub,
@@ -248,34 +251,19 @@ def _add_table_command(
 
 
 def _add_scorer_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--pipeline", default="nb_saga_sm", help="spaCy pipeline: bundled name, package or folder")
-    parser.add_argument("--sequence-model", metavar="FILE", help="tag n-gram model (default: the bundled one)")
-    parser.add_argument(
-        "--acceptability-model", metavar="FILE", help="acceptability classifier (default: the bundled one)"
-    )
-    parser.add_argument(
-        "--acceptability-weight",
-        type=float,
-        metavar="K",
-        help=f"weight κ of the classifier's term (default {ScoreFormula.acceptability_weight}; 0 skips it)",
-    )
+    scorer = parser.add_argument_group("scorer (GrammarScorerConfig, ScoreFormula)")
+    add_config_arguments(scorer, GrammarScorerConfig)
+    add_config_arguments(scorer, ScoreFormula, only=("acceptability_weight",))
     parser.add_argument("--batch-size", type=int, default=64, help="texts per nlp.pipe batch and cache commit")
     parser.add_argument("--n-process", type=int, default=1, help="parser worker processes")
 
 
 def _scorer_config(args: argparse.Namespace) -> GrammarScorerConfig:
-    formula = ScoreFormula()
-    if args.acceptability_weight is not None:
-        try:
-            formula = replace(formula, acceptability_weight=args.acceptability_weight)
-        except ValueError as err:  # ScoreFormula checks its own ranges
-            raise InputDataError(f"--acceptability-weight: {err}") from err
-    return GrammarScorerConfig(
-        args.pipeline,
-        formula=formula,
-        sequence_model=args.sequence_model,
-        acceptability_model=args.acceptability_model,
-    )
+    try:  # each config checks its own ranges
+        formula = ScoreFormula(**config_arguments(args, ScoreFormula))
+        return GrammarScorerConfig(**config_arguments(args, GrammarScorerConfig), formula=formula)
+    except ValueError as err:
+        raise InputDataError(f"invalid scorer settings: {err}") from err
 
 
 def run_score(args: argparse.Namespace) -> int:
@@ -349,19 +337,24 @@ def run_eval(args: argparse.Namespace) -> int:
             nocola = _evaluate_nocola(scorer, args)
         rows = evaluate_heldout(scorer, args.heldout, args.seed, args.batch_size, args.n_process)
         inflections = evaluate_inflections(scorer, args.heldout, args.seed, args.batch_size, args.n_process)
-    if args.json:
-        report = {"fingerprint": scorer.fingerprint, "seed": args.seed, "rows": rows_as_dicts(rows)}
-        report |= {"inflection_rows": rows_as_dicts(inflections)}
-        print(json.dumps(report | ({"nocola": reports_as_dicts(nocola)} if nocola else {})))
-    else:
-        print(f"scorer: {scorer.fingerprint}  seed: {args.seed}\n")
+    report = {"fingerprint": scorer.fingerprint, "seed": args.seed, "rows": rows_as_dicts(rows)}
+    report |= {"inflection_rows": rows_as_dicts(inflections)}
+    report |= {"nocola": reports_as_dicts(nocola)} if nocola else {}
+
+    def text(_: dict) -> str:
+        lines = [f"scorer: {scorer.fingerprint}  seed: {args.seed}\n"]
         if nocola:
-            print(f"NoCoLA ({args.nocola.name}; Jentoft and Samuel, 2023): real learner sentences\n")
-            print(format_reports(nocola) + "\n")
-        print("ScaLA minimal pairs (the corruption types the acceptability classifier is trained on):\n")
-        print(format_table(rows))
-        print("\nInflection minimal pairs (no part of the scorer is trained on them):\n")
-        print(format_table(inflections) if inflections else "none: the file has no lemmas and FEATS to re-inflect")
+            lines.append(f"NoCoLA ({args.nocola.name}; Jentoft and Samuel, 2023): real learner sentences\n")
+            lines.append(format_reports(nocola) + "\n")
+        lines.append("ScaLA minimal pairs (the corruption types the acceptability classifier is trained on):\n")
+        lines.append(format_table(rows))
+        lines.append("\nInflection minimal pairs (no part of the scorer is trained on them):\n")
+        lines.append(
+            format_table(inflections) if inflections else "none: the file has no lemmas and FEATS to re-inflect"
+        )
+        return "\n".join(lines)
+
+    emit(args, report, text)
     return 0
 
 
@@ -384,26 +377,54 @@ def run_info(args: argparse.Namespace) -> int:
     config = GrammarScorerConfig(pipeline=args.pipeline)
     scorer = GrammarScorer(config)
     rule_set = config.rule_set()
-    print(f"fingerprint: {scorer.fingerprint}")
-    print(f"formula: {json.dumps(config.component_config() | {'rules': config.rules})}")
-    rules = [
-        [rule_id, rule_set.weights[rule_id], " ".join((rule.__doc__ or "").split("\n\n")[0].split())]
-        for rule_id, rule in rule_set.rules.items()
-    ]
-    print(markdown_table(["rule", "weight", "checks"], rules, align="lrl"))
     component = scorer.nlp.get_pipe(COMPONENT_NAME)
     model, classifier = component.sequence_model, component.acceptability
-    print(
-        f"\nimprobability term: weight {config.formula.sequence_weight}, span {config.formula.sequence_span}; "
-        f"order-{model.order} tag n-gram model, reference SLOR {model.reference}, spread {model.spread}"
-    )
     training = classifier.training
-    print(
-        f"unacceptability term: weight {config.formula.acceptability_weight}; BiLSTM acceptability classifier, "
-        f"reference P {classifier.reference}, {training.get('train_examples')} training examples, "
-        f"dev AUROC {training.get('best_dev_auroc')}, trained on parses of {training.get('pipeline')}"
-    )
+    info = {
+        "fingerprint": scorer.fingerprint,
+        "formula": config.component_config() | {"rules": config.rules},
+        "rules": [
+            {
+                "rule": rule_id,
+                "weight": rule_set.weights[rule_id],
+                "checks": " ".join((rule.__doc__ or "").split("\n\n")[0].split()),
+            }
+            for rule_id, rule in rule_set.rules.items()
+        ],
+        "improbability": {
+            "weight": config.formula.sequence_weight,
+            "span": config.formula.sequence_span,
+            "order": model.order,
+            "reference": model.reference,
+            "spread": model.spread,
+        },
+        "unacceptability": {
+            "weight": config.formula.acceptability_weight,
+            "reference": classifier.reference,
+            "train_examples": training.get("train_examples"),
+            "best_dev_auroc": training.get("best_dev_auroc"),
+            "pipeline": training.get("pipeline"),
+        },
+    }
+    emit(args, info, _info_text)
     return 0
+
+
+def _info_text(info: dict) -> str:
+    rules = [[rule["rule"], rule["weight"], rule["checks"]] for rule in info["rules"]]
+    sequence, acceptability = info["improbability"], info["unacceptability"]
+    return "\n".join(
+        [
+            f"fingerprint: {info['fingerprint']}",
+            f"formula: {json.dumps(info['formula'])}",
+            markdown_table(["rule", "weight", "checks"], rules, align="lrl"),
+            f"\nimprobability term: weight {sequence['weight']}, span {sequence['span']}; order-{sequence['order']} "
+            f"tag n-gram model, reference SLOR {sequence['reference']}, spread {sequence['spread']}",
+            f"unacceptability term: weight {acceptability['weight']}; BiLSTM acceptability classifier, reference P "
+            f"{acceptability['reference']}, {acceptability['train_examples']} training examples, dev AUROC "
+            f"{acceptability['best_dev_auroc']}, trained on parses of {acceptability['pipeline']}",
+        ]
+    )
 
 
 def run_build_genders(args: argparse.Namespace) -> int:

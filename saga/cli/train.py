@@ -9,6 +9,8 @@ from pathlib import Path
 
 import yaml
 
+from saga.cli.output import add_json_option, emit
+from saga.cli.push import published_text
 from saga.errors import InputDataError, PublishRefusedError
 
 EXAMPLES = """examples:
@@ -57,6 +59,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--from-card", type=Path, metavar="DIR", help="retrain what DIR/saga/training.json describes")
     _add_output_options(parser)
+    add_json_option(parser)
     kinds = parser.add_subparsers(dest="kind", metavar="KIND", parser_class=TrlParser)
     for kind, config_class in (("sft", KLSFTConfig), ("dpo", LoRADPOConfig)):
         sub = kinds.add_parser(
@@ -77,6 +80,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "--model", default=argparse.SUPPRESS, metavar="REF", help="base model (default: tiny_nb_mistral)"
         )
         _add_output_options(sub)
+        add_json_option(sub)
     parser.set_defaults(func=run_train)
 
 
@@ -114,9 +118,10 @@ def run_train(args: argparse.Namespace) -> int:
                 raise InputDataError(f"saga train {args.kind} needs --dataset REF (ORG/NAME@REV or a dataset folder)")
             config = build_config(KINDS[args.kind][0], config_arguments(args.argv, args.kind), out)
             record = train_adapter(args.kind, config, options["dataset"], out, options.get("model", DEFAULT_MODEL))
-    _print_record(out, record)
+    result = {"adapter": str(out), **record}
     if push_to:
-        _publish(out, push_to, tag)
+        result["published"] = _publish(out, push_to, tag)
+    emit(args, result, _train_text)
     return 0
 
 
@@ -169,23 +174,27 @@ def quiet_progress() -> None:
     transformers.utils.logging.disable_progress_bar()
 
 
-def _print_record(out: Path, record: dict) -> None:
-    metrics = record["metrics"]
+def _train_text(result: dict) -> str:
+    metrics = result["metrics"]
     last = metrics["last_logged"]
-    print(f"adapter: {out}")
-    print(f"dataset: {record['dataset']['ref']} @ {record['dataset']['revision']}")
-    print(f"base model: {record['base_model']['ref']} @ {record['base_model']['revision']}")
-    print(f"steps: {metrics['global_step']}, mean training loss {metrics['train_loss']:.4f}")
     shown = ("loss", "ce", "kl", "rewards/accuracies", "rewards/margins")
-    print("final: " + ", ".join(f"{key} {last[key]:.4f}" for key in shown if key in last))
-    print(f"adapter sha256: {record['adapter_sha256']}")
+    lines = [
+        f"adapter: {result['adapter']}",
+        f"dataset: {result['dataset']['ref']} @ {result['dataset']['revision']}",
+        f"base model: {result['base_model']['ref']} @ {result['base_model']['revision']}",
+        f"steps: {metrics['global_step']}, mean training loss {metrics['train_loss']:.4f}",
+        "final: " + ", ".join(f"{key} {last[key]:.4f}" for key in shown if key in last),
+        f"adapter sha256: {result['adapter_sha256']}",
+    ]
+    if "published" in result:
+        lines.append(published_text(result["published"]))
+    return "\n".join(lines)
 
 
-def _publish(out: Path, repo_id: str, tag: str) -> None:
+def _publish(out: Path, repo_id: str, tag: str) -> dict:
     from saga.cards.model import render_adapter_card
     from saga.hub.publish import publish_folder
 
     render_adapter_card(out, repo_id=repo_id, revision=tag)  # the usage snippet names the published revision
     result = publish_folder(out, repo_id, tag, repo_type="model")
-    print(f"tag: {result.repo_id}@{result.tag}")
-    print(f"commit: {result.commit_sha}")
+    return {"repo_id": result.repo_id, "tag": result.tag, "commit": result.commit_sha, "url": result.commit_url}

@@ -79,7 +79,7 @@ def test_scorer_eval_prints_the_table(tmp_path, capsys):
 def test_scorer_eval_rejects_a_negative_classifier_weight(capsys):
     code, out, err = run(capsys, "scorer", "eval", "--acceptability-weight", "-1")
     assert code == 1
-    assert err.startswith("saga: error: --acceptability-weight: acceptability_weight must be >= 0, got -1.0")
+    assert err.startswith("saga: error: invalid scorer settings: acceptability_weight must be >= 0, got -1.0")
 
 
 def test_scorer_info_lists_rules_and_weights(capsys):
