@@ -19,7 +19,7 @@ from pathlib import Path
 
 import datasets
 
-from saga.builders.funnel import DROPPED_FILE, Funnel
+from saga.builders.funnel import FunnelledBuilder
 from saga.builders.progress import quiet_datasets_progress
 from saga.errors import InputDataError, SagaError
 from saga.versions import installed_versions, source_fingerprint
@@ -112,12 +112,10 @@ def build(
         config_name="default",
         **(config_kwargs or {}),
     )
-    try:
-        builder.download_and_prepare()
-    except datasets.exceptions.DatasetGenerationError as err:
-        if isinstance(err.__cause__, SagaError):  # a clear error from inside a builder stays one clear line
-            raise err.__cause__ from err
-        raise
+    _prepare(builder)
+    if builder.funnel is None:  # `datasets` had this build cached: generate it again to count its funnel
+        logger.info("%s: found in the datasets cache without its funnel; generating it again", out_dir)
+        _prepare(builder, download_mode=datasets.DownloadMode.FORCE_REDOWNLOAD)
     target = staging or out_dir
     if staging is not None:
         shutil.rmtree(staging, ignore_errors=True)
@@ -138,10 +136,7 @@ def build(
         raise InputDataError(f"{out_dir}: the {builder_cls.__name__} build produced no rows; see the funnel")
     saga_dir = target / "saga"
     saga_dir.mkdir(parents=True, exist_ok=True)
-    Funnel.read(Path(builder.cache_dir) / "funnel.json").write(saga_dir / "funnel.json")
-    dropped = Path(builder.cache_dir) / DROPPED_FILE
-    if dropped.is_file():  # the builder kept its dropped rows (a `write_dropped` config)
-        shutil.copyfile(dropped, saga_dir / DROPPED_FILE)
+    builder.funnel.write(saga_dir / "funnel.json")  # and saga/dropped.parquet, for a `write_dropped` config
     manifest = {
         "builder": builder_cls.__name__,
         "builder_module": builder_cls.__module__,
@@ -162,3 +157,13 @@ def build(
     )
     logger.info("%s: built %s (fingerprint %s)", target, rows, fingerprint)
     return BuildResult(target, fingerprint, rows, reused=False)
+
+
+def _prepare(builder: FunnelledBuilder, **options) -> None:
+    """`download_and_prepare`, with a clear error from inside a builder kept as one clear line."""
+    try:
+        builder.download_and_prepare(**options)
+    except datasets.exceptions.DatasetGenerationError as err:
+        if isinstance(err.__cause__, SagaError):
+            raise err.__cause__ from err
+        raise

@@ -27,7 +27,7 @@ from saga.builders.build import BUILDER_CONFIG_BASE
 from saga.builders.dataset_inputs import input_fingerprint, read_split_files
 from saga.builders.executor import RayExecutor
 from saga.builders.features import MESSAGES
-from saga.builders.funnel import Funnel
+from saga.builders.funnel import Funnel, FunnelledBuilder
 from saga.builders.generation.backend import BACKENDS
 from saga.builders.generation.sampling import SamplingFields
 from saga.builders.generation.shard_generator import GenerateActor, ShardGenerator
@@ -158,7 +158,7 @@ class CompletionsConfig(SamplingFields, datasets.BuilderConfig):
         return Path(self.work_dir or Path(self.input_dir).parent / ".cache" / "completions")
 
 
-class Completions(datasets.GeneratorBasedBuilder):
+class Completions(FunnelledBuilder):
     """Sampled completions of the policy for the DPO prompts, with everything needed to regenerate them."""
 
     VERSION = datasets.Version("1.0.0")
@@ -177,7 +177,7 @@ class Completions(datasets.GeneratorBasedBuilder):
         prompts = read_split_files(cfg.input_dir, ["prompt_id", "prompt", "kind", "article_id"])
         self._model, self._adapter = cfg.resolve_models()
         self._generate = ShardGenerator(cfg, self._model, self._adapter)
-        self._funnel = Funnel()
+        self.funnel = Funnel()
         key_payload = {
             "builder": type(self).__name__,
             "version": str(self.VERSION),
@@ -206,7 +206,7 @@ class Completions(datasets.GeneratorBasedBuilder):
     def _generate_examples(self, prompts: pl.DataFrame, split: str):
         cfg = self.config
         kept = prompts if cfg.max_prompts is None else prompts.head(cfg.max_prompts)
-        self._funnel.record(
+        self.funnel.record(
             f"prompts_{split}",
             prompts.height,
             kept.height,
@@ -235,8 +235,7 @@ class Completions(datasets.GeneratorBasedBuilder):
             self._shards.folder,
         )
         expected = kept.height * len(cfg.temperatures) * cfg.n_samples
-        self._funnel.record(f"completions_{split}", expected, index, {"missing": expected - index}, "completions")
-        self._funnel.write(Path(self._output_dir) / "funnel.json")
+        self.funnel.record(f"completions_{split}", expected, index, {"missing": expected - index}, "completions")
 
     def _generate_on_cluster(self, split: str, shards: dict[int, list[dict]]) -> None:
         """Generate the missing shards on Ray, saving each as it arrives (a killed run keeps the saved ones)."""

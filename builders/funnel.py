@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import datasets
 import polars as pl
 
 DROPPED_FILE = "dropped.parquet"
@@ -99,7 +100,19 @@ class Funnel:
 
     @classmethod
     def read(cls, path: Path) -> Funnel:
+        """The funnel `write` stored at `path` (the counts; dropped rows stay in their own file)."""
         funnel = cls()
         for row in json.loads(path.read_text(encoding="utf-8")):
             funnel.record(row["step"], row["in"], row["out"], row["dropped"], row["unit"])
         return funnel
+
+
+class FunnelledBuilder(datasets.GeneratorBasedBuilder):
+    """A dataset builder that counts what each of its steps keeps and drops in `self.funnel` while it generates.
+
+    The funnel stays on the builder: `datasets` has no public place for files beside the data it caches, so
+    `build_dataset` takes the funnel from the builder after `download_and_prepare` (and regenerates a build that
+    `datasets` found in its cache, whose funnel no builder in this process counted).
+    """
+
+    funnel: Funnel | None = None

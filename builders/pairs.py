@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import datasets
 import polars as pl
@@ -18,7 +17,7 @@ from datasets.builder import Key
 
 from saga.builders.dataset_inputs import read_split_files
 from saga.builders.features import MESSAGES
-from saga.builders.funnel import Funnel
+from saga.builders.funnel import Funnel, FunnelledBuilder
 from saga.builders.pairing import STRATEGIES, Candidate, pair_prompt
 
 COLUMNS = ["prompt_id", "prompt", "completion", "score", "reject_reason", "temperature", "sample_idx"]
@@ -64,7 +63,7 @@ class PairsConfig(datasets.BuilderConfig):
         return 1 if self.strategy == "best_worst" else self.max_pairs_per_prompt
 
 
-class Pairs(datasets.GeneratorBasedBuilder):
+class Pairs(FunnelledBuilder):
     """Grammar-delta DPO preference pairs in TRL's conversational format."""
 
     VERSION = datasets.Version("1.1.0")
@@ -95,7 +94,7 @@ class Pairs(datasets.GeneratorBasedBuilder):
 
     def _split_generators(self, dl_manager) -> list[datasets.SplitGenerator]:
         scored = read_split_files(self.config.input_dir, COLUMNS)
-        self._funnel = Funnel()
+        self.funnel = Funnel()
         return [
             datasets.SplitGenerator(name=split, gen_kwargs={"rows": scored.filter(pl.col("split") == split)})
             for split in scored["split"].unique(maintain_order=True).to_list()
@@ -105,7 +104,7 @@ class Pairs(datasets.GeneratorBasedBuilder):
         cfg = self.config
         unscorable = rows["reject_reason"].is_not_null()
         dropped = Counter(f"unscorable_{reason}" for reason in rows.filter(unscorable)["reject_reason"].to_list())
-        self._funnel.record("candidates", rows.height, rows.height - int(unscorable.sum()), dropped, "completions")
+        self.funnel.record("candidates", rows.height, rows.height - int(unscorable.sum()), dropped, "completions")
         candidates: dict[str, list[Candidate]] = {
             prompt_id: [] for prompt_id in rows["prompt_id"].unique(maintain_order=True)
         }
@@ -134,9 +133,8 @@ class Pairs(datasets.GeneratorBasedBuilder):
             for pair in result.pairs:
                 yield Key(0, index), self._row(prompt_id, prompts[prompt_id], pair)
                 index += 1
-        self._funnel.record("prompts", len(candidates), kept, dict(reasons), "prompts")
-        self._funnel.record("pairs", index + over_cap, index, {"over_max_pairs_per_prompt": over_cap}, "pairs")
-        self._funnel.write(Path(self._output_dir) / "funnel.json")
+        self.funnel.record("prompts", len(candidates), kept, dict(reasons), "prompts")
+        self.funnel.record("pairs", index + over_cap, index, {"over_max_pairs_per_prompt": over_cap}, "pairs")
 
     @staticmethod
     def _row(prompt_id: str, prompt: list[dict], pair) -> dict:

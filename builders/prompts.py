@@ -8,7 +8,6 @@ of the articles) holds prompts for evaluating the adapters, never used to build 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import datasets
 import polars as pl
@@ -16,7 +15,7 @@ from datasets.builder import Key
 
 from saga.builders.dataset_inputs import read_split_files
 from saga.builders.features import MESSAGES
-from saga.builders.funnel import Funnel
+from saga.builders.funnel import Funnel, FunnelledBuilder
 from saga.builders.splits import in_holdout, reserved_for_prompts
 
 TOPIC_TEMPLATES = ("Skriv en kort tekst om {title}.", "Fortell kort om {title}.")
@@ -56,7 +55,7 @@ class PromptsConfig(datasets.BuilderConfig):
             raise ValueError(f"continuation templates need {{sentence}}: {self.continuation_templates}")
 
 
-class Prompts(datasets.GeneratorBasedBuilder):
+class Prompts(FunnelledBuilder):
     """Chat prompts for generating DPO completions, from articles disjoint from the SFT corpus."""
 
     VERSION = datasets.Version("1.0.0")
@@ -90,8 +89,8 @@ class Prompts(datasets.GeneratorBasedBuilder):
         test = pl.col("article_id").map_elements(
             lambda a: in_holdout(a, cfg.test_share, "prompts-test"), return_dtype=pl.Boolean
         )
-        self._funnel = Funnel()
-        self._funnel.record(
+        self.funnel = Funnel()
+        self.funnel.record(
             "articles",
             articles.height,
             reserved.height,
@@ -119,7 +118,7 @@ class Prompts(datasets.GeneratorBasedBuilder):
                 rows.append((f"{article['article_id']}-continuation-{i}", "continuation", article, content))
         kept = rows if cfg.max_prompts is None else rows[: cfg.max_prompts]
         over = {"over_max_prompts": len(rows) - len(kept)}
-        self._funnel.record(f"prompts_{split}", len(rows), len(kept), over, "prompts")
+        self.funnel.record(f"prompts_{split}", len(rows), len(kept), over, "prompts")
         for index, (prompt_id, kind, article, content) in enumerate(kept):
             yield (
                 Key(0, index),
@@ -131,4 +130,3 @@ class Prompts(datasets.GeneratorBasedBuilder):
                     "title": article["title"],
                 },
             )
-        self._funnel.write(Path(self._output_dir) / "funnel.json")

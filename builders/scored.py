@@ -16,7 +16,7 @@ from tqdm.auto import tqdm
 
 from saga.builders.dataset_inputs import read_split_files
 from saga.builders.executor import RayExecutor
-from saga.builders.funnel import Funnel
+from saga.builders.funnel import Funnel, FunnelledBuilder
 from saga.builders.scoring.cache import ScoreCache
 from saga.builders.scoring.scorer import GrammarScorer, GrammarScorerConfig
 
@@ -92,7 +92,7 @@ class ScoredConfig(datasets.BuilderConfig):
         )
 
 
-class Scored(datasets.GeneratorBasedBuilder):
+class Scored(FunnelledBuilder):
     """Sentences with their grammar score in [-1, 1], parse success and rule violations."""
 
     VERSION = datasets.Version("1.0.0")
@@ -144,6 +144,5 @@ class Scored(datasets.GeneratorBasedBuilder):
                     "scorer_fingerprint": scorer.fingerprint,
                 },
             )
-        funnel = Funnel()
-        funnel.record("scoring", len(texts), len(texts) - sum(rejected.values()), rejected, "sentences")
-        funnel.write(Path(self._output_dir) / "funnel.json")
+        self.funnel = Funnel()
+        self.funnel.record("scoring", len(texts), len(texts) - sum(rejected.values()), rejected, "sentences")

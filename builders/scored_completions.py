@@ -11,7 +11,6 @@ scorer cannot parse (empty, too long) keeps the scorer's defined result, score -
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import datasets
 from datasets.builder import Key
@@ -20,7 +19,7 @@ from tqdm.auto import tqdm
 from saga.builders.completions import FEATURES as COMPLETION_FEATURES
 from saga.builders.dataset_inputs import read_split_files
 from saga.builders.features import prompt_text
-from saga.builders.funnel import Funnel
+from saga.builders.funnel import Funnel, FunnelledBuilder
 from saga.builders.scored import VIOLATION, ScoredConfig
 
 FEATURES = datasets.Features(
@@ -53,7 +52,7 @@ class ScoredCompletionsConfig(ScoredConfig):
     input_dir: str = field(default="build/datasets/completions", metadata={"fingerprint": False})
 
 
-class ScoredCompletions(datasets.GeneratorBasedBuilder):
+class ScoredCompletions(FunnelledBuilder):
     """Completions with their grammar score in [-1, 1], parse success, violations and scorer fingerprint."""
 
     VERSION = datasets.Version("1.0.0")
@@ -66,7 +65,7 @@ class ScoredCompletions(datasets.GeneratorBasedBuilder):
 
     def _split_generators(self, dl_manager) -> list[datasets.SplitGenerator]:
         completions = read_split_files(self.config.input_dir)
-        self._funnel = Funnel()
+        self.funnel = Funnel()
         return [
             datasets.SplitGenerator(name=split, gen_kwargs={"rows": completions.filter(completions["split"] == split)})
             for split in completions["split"].unique(maintain_order=True).to_list()
@@ -92,5 +91,4 @@ class ScoredCompletions(datasets.GeneratorBasedBuilder):
                     "scorer_fingerprint": scorer.fingerprint,
                 },
             )
-        self._funnel.record("scoring", len(texts), len(texts), {}, "completions")
-        self._funnel.write(Path(self._output_dir) / "funnel.json")
+        self.funnel.record("scoring", len(texts), len(texts), {}, "completions")

@@ -11,14 +11,13 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import datasets
 import polars as pl
 from datasets.builder import Key
 from tqdm.auto import tqdm
 
-from saga.builders.funnel import Funnel
+from saga.builders.funnel import Funnel, FunnelledBuilder
 from saga.builders.sources.wikipedia import HUB_CONFIG, WikiSource, load_articles
 from saga.builders.text.cleaning import has_markup, paragraphs
 from saga.builders.text.language import detect
@@ -81,7 +80,7 @@ class SentencesConfig(datasets.BuilderConfig):
         return self.wiki_source.describe()
 
 
-class Sentences(datasets.GeneratorBasedBuilder):
+class Sentences(FunnelledBuilder):
     """Clean Bokmål sentences with their article id, title and position, from Norwegian Wikipedia."""
 
     VERSION = datasets.Version("1.1.0")
@@ -113,7 +112,8 @@ class Sentences(datasets.GeneratorBasedBuilder):
         return [datasets.SplitGenerator(name=datasets.Split.TRAIN, gen_kwargs={"articles": articles})]
 
     def _generate_examples(self, articles: datasets.Dataset):
-        funnel, seen, index = Funnel(keep_dropped=self.config.write_dropped), set(), 0
+        funnel = self.funnel = Funnel(keep_dropped=self.config.write_dropped)
+        seen, index = set(), 0
         progress = tqdm(total=len(articles), desc="sentences", unit="article", disable=None)
         for batch in articles.iter(batch_size=self.config.batch_articles):
             frame = self._sentences_of(batch, funnel)
@@ -123,7 +123,6 @@ class Sentences(datasets.GeneratorBasedBuilder):
                 index += 1
             progress.update(len(batch["id"]))
         progress.close()
-        funnel.write(Path(self._output_dir) / "funnel.json")
 
     def _sentences_of(self, batch: dict[str, list], funnel: Funnel) -> pl.DataFrame:
         """Articles → lines → sentences, counting the articles and lines that yield none."""

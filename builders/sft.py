@@ -8,7 +8,6 @@ and a share of articles is reserved for DPO prompts and never used here (`prompt
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import datasets
 import polars as pl
@@ -16,7 +15,7 @@ from datasets.builder import Key
 
 from saga.builders.dataset_inputs import read_split_files
 from saga.builders.features import MESSAGES
-from saga.builders.funnel import Funnel
+from saga.builders.funnel import Funnel, FunnelledBuilder
 from saga.builders.splits import article_bucket, in_holdout, reserved_for_prompts
 
 # What `saga/dropped.parquet` keeps of a dropped sentence (with its step and reason).
@@ -66,7 +65,7 @@ class SFTConfig(datasets.BuilderConfig):
             raise ValueError(f"max_examples must be >= 1, got {self.max_examples}")
 
 
-class SFT(datasets.GeneratorBasedBuilder):
+class SFT(FunnelledBuilder):
     """High-scoring Bokmål sentences as TRL conversational SFT examples."""
 
     VERSION = datasets.Version("1.0.0")
@@ -105,7 +104,7 @@ class SFT(datasets.GeneratorBasedBuilder):
     def _select(self, scored: pl.DataFrame) -> pl.DataFrame:
         """Threshold, reserved articles, then the deterministic `max_examples` subset — each drop counted."""
         cfg, drops = self.config, {}
-        funnel = Funnel(keep_dropped=cfg.write_dropped)
+        funnel = self.funnel = Funnel(keep_dropped=cfg.write_dropped)
         reserved = pl.col("article_id").map_elements(
             lambda a: reserved_for_prompts(a, cfg.prompt_share), return_dtype=pl.Boolean
         )
@@ -127,7 +126,6 @@ class SFT(datasets.GeneratorBasedBuilder):
             funnel.drop_rows("selection", "over_max_examples", frame.slice(cfg.max_examples), DROPPED_COLUMNS)
             frame = frame.head(cfg.max_examples)
         funnel.record("selection", scored.height, frame.height, drops, "sentences")
-        self._funnel = funnel
         return frame.sort("article_id", "sentence_idx")
 
     def _generate_examples(self, rows: pl.DataFrame):
@@ -146,4 +144,3 @@ class SFT(datasets.GeneratorBasedBuilder):
                     "score": row["score"],
                 },
             )
-        self._funnel.write(Path(self._output_dir) / "funnel.json")

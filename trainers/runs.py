@@ -94,7 +94,8 @@ def train_adapter(
     # PEFT records the folder the base was loaded from: a path of this machine. Record the reference instead (the
     # Hub repository, the bundled model's name), which is what a reader can load.
     peft_config.base_model_name_or_path = model_input.portable_ref()
-    trainer.model.save_pretrained(out_dir)
+    # saga never resizes the vocabulary: no Hub lookup of the base config to check it (PEFT's "auto")
+    trainer.model.save_pretrained(out_dir, save_embedding_layers=False)
     share_like_other_files(out_dir)
     dataset = {
         "ref": dataset_ref,

@@ -44,6 +44,19 @@ def test_same_inputs_same_bytes_and_fingerprint(articles_file, tmp_path):
     assert _build(articles_file, tmp_path / "one" / "s").reused
 
 
+def test_a_build_the_datasets_cache_holds_is_generated_again_for_its_funnel(articles_file, tmp_path, caplog):
+    """The funnel lives on the builder, not in `datasets`' cache: a folder rebuilt from a warm cache (its manifest
+    gone) is generated again, so it gets the same funnel and dropped rows as the first build."""
+    first = tmp_path / "s"
+    _build(articles_file, first, write_dropped=True)
+    saved = {name: (first / "saga" / name).read_bytes() for name in ("funnel.json", "dropped.parquet")}
+    (first / "saga" / "manifest.json").unlink()
+    caplog.set_level("INFO", logger="saga.builders.build")
+    assert not _build(articles_file, first, write_dropped=True).reused
+    assert "found in the datasets cache without its funnel; generating it again" in caplog.text
+    assert {name: (first / "saga" / name).read_bytes() for name in saved} == saved
+
+
 def test_changed_default_changes_fingerprint(articles_file, tmp_path):
     base = _build(articles_file, tmp_path / "a" / "s")
     stricter = _build(articles_file, tmp_path / "b" / "s", min_words=6)

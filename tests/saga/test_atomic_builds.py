@@ -36,7 +36,7 @@ KILLED_BUILD = textwrap.dedent(
 # after the data (before the funnel), after the funnel (before the manifest), after the manifest (before
 # validation), after validation (before the card), after the card (before the folder moves into place).
 BOUNDARIES = [
-    ("saga.builders.build.Funnel.read", False),
+    ("saga.builders.funnel.Funnel.write", False),
     ("saga.builders.build.installed_versions", False),
     ("saga.stages.validate_dataset", False),
     ("saga.stages.render_dataset_card", False),  # validated, but without its card
