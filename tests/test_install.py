@@ -57,3 +57,5 @@ def test_the_wheel_installs_beside_pypis_builders_cards_and_validation(tmp_path)
     assert modules["saga.trainers"] == str(venv_site / "saga" / "trainers" / "__init__.py")
     assert (Path(modules["tiny_nb_mistral"]) / "model.safetensors").is_file()  # assets travel inside saga
     assert run([venv / "bin" / "saga", "--version"], cwd=tmp_path).startswith("saga ")
+    plan = run([venv / "bin" / "saga", "demo", "--dry-run"], cwd=tmp_path)  # the recipes travel inside saga too
+    assert plan.startswith(f"recipe demo-cpu ({venv_site / 'saga' / 'recipes' / 'demo-cpu.yaml'}) → build/demo-cpu")

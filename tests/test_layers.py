@@ -12,7 +12,9 @@ import pytest
 
 ROOT = Path(__file__).parents[1]
 # folder → installed package: the design card's top-level folders install under the saga namespace
-PACKAGES = {folder: f"saga.{folder}" for folder in ("builders", "validation", "cards", "trainers", "assets")}
+PACKAGES = {
+    folder: f"saga.{folder}" for folder in ("builders", "validation", "cards", "trainers", "assets", "recipes")
+}
 PACKAGES["saga"] = "saga"
 # (layer, module prefixes), lowest first; a module belongs to the layer of its longest matching prefix.
 LAYERS = [
@@ -29,6 +31,7 @@ LAYERS = [
             "saga.hub.references",
             "saga.hub.retry",
             "saga.assets",
+            "saga.recipes",
         ),
     ),
     ("builders", ("saga.builders",)),

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
+from importlib.resources import files
 from pathlib import Path
 
 from saga.cli.build import add_executor_arguments
 from saga.cli.output import add_json_option
 from saga.errors import RecipeError
 
-DEMO_RECIPE = Path(__file__).resolve().parents[2] / "recipes" / "demo-cpu.yaml"
+DEMO_RECIPE = Path(str(files("saga.recipes") / "demo-cpu.yaml"))
 EXAMPLES = """examples:
   saga demo
   saga demo --dry-run
@@ -37,6 +38,6 @@ def run_demo(args: argparse.Namespace) -> int:
     from saga.cli.run import run_recipe_command
 
     if not DEMO_RECIPE.is_file():
-        raise RecipeError(f"the demo recipe {DEMO_RECIPE} is missing", hint="run saga demo from a clone of saga")
+        raise RecipeError(f"the demo recipe {DEMO_RECIPE} is missing", hint="reinstall saga")
     args.recipe = DEMO_RECIPE
     return run_recipe_command(args)
