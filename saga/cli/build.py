@@ -11,6 +11,7 @@ import yaml
 from saga.builders.executor import EXECUTOR_TYPES, RayExecutor
 from saga.builders.funnel import Funnel
 from saga.cards.dataset import render_dataset_card
+from saga.cli.main import COMMANDS
 from saga.cli.output import add_json_option, emit
 from saga.errors import ExecutorError, InputDataError
 from saga.recipe import EXECUTOR_STAGES
@@ -29,9 +30,7 @@ EXAMPLES = """examples:
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     fmt = argparse.RawDescriptionHelpFormatter
-    parser = subparsers.add_parser(
-        "build", help="build, validate and card a versioned dataset", epilog=EXAMPLES, formatter_class=fmt
-    )
+    parser = subparsers.add_parser("build", help=COMMANDS["build"][1], epilog=EXAMPLES, formatter_class=fmt)
     parser.add_argument("dataset", choices=sorted(STAGES), help="which dataset to build")
     parser.add_argument("--config", type=Path, help="YAML file of builder config fields (default: the defaults)")
     parser.add_argument(
@@ -47,7 +46,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     validate = subparsers.add_parser(
         "validate",
-        help="run a dataset folder's great-expectations suite",
+        help=COMMANDS["validate"][1],
         epilog="examples:\n  saga validate build/datasets/sft\n  saga validate out/prompts --root out\n",
         formatter_class=fmt,
     )
@@ -58,7 +57,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     card = subparsers.add_parser(
         "card",
-        help="re-render a dataset folder's README.md card",
+        help=COMMANDS["card"][1],
         epilog="examples:\n  saga card build/datasets/sft\n"
         "  saga card out/sft --repo-id me/nb-sft --revision v1.0.0\n",
         formatter_class=fmt,

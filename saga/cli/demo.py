@@ -7,6 +7,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from saga.cli.build import add_executor_arguments
+from saga.cli.main import COMMANDS
 from saga.cli.output import add_json_option
 from saga.errors import RecipeError
 
@@ -24,7 +25,7 @@ pairs → DPO → evaluation of base, KL-SFT and DPO on held-out prompts, under 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "demo",
-        help="run the CPU demo recipe (recipes/demo-cpu.yaml) and print its tables",
+        help=COMMANDS["demo"][1],
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from saga.cli.config_flags import add_config_arguments, config_arguments
+from saga.cli.main import COMMANDS
 from saga.cli.output import add_json_option, emit
 
 EXAMPLES = """examples:
@@ -29,7 +30,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     parser = subparsers.add_parser(
         "eval",
-        help="evaluate a base model and adapters: grammar, diversity, length, perplexity on held-out data",
+        help=COMMANDS["eval"][1],
         description="Evaluate a base model and LoRA adapters on held-out prompts and sentences.",
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from saga.cli.main import COMMANDS
 from saga.cli.output import add_json_option, emit
 from saga.errors import InputDataError
 
@@ -22,7 +23,7 @@ The merged folder holds the weights, the tokenizer, a card and saga/merge.json (
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "merge",
-        help="merge an SFT adapter into its base model (the SFT checkpoint for generation and DPO)",
+        help=COMMANDS["merge"][1],
         description="Merge a LoRA adapter into the base model it was trained on and save a standalone model.",
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,

@@ -7,6 +7,7 @@ import contextlib
 import sys
 from pathlib import Path
 
+from saga.cli.main import COMMANDS
 from saga.cli.output import add_json_option, emit
 
 EXAMPLES = """examples:
@@ -22,7 +23,7 @@ the same weights.
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "model",
-        help="train the bundled tiny Norwegian policy model",
+        help=COMMANDS["model"][1],
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from saga.builders import nlp as nlp_loader
 from saga.builders.nlp import training
+from saga.cli.main import COMMANDS
 from saga.cli.output import add_json_option, emit
 from saga.tables import markdown_table
 
@@ -23,7 +24,7 @@ EXAMPLES = """examples:
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "nlp",
-        help="train and evaluate the bundled Norwegian spaCy pipeline",
+        help=COMMANDS["nlp"][1],
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

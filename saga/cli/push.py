@@ -8,6 +8,7 @@ from pathlib import Path
 
 from huggingface_hub.utils import disable_progress_bars
 
+from saga.cli.main import COMMANDS
 from saga.cli.output import add_json_option, emit
 from saga.hub.folders import check_publishable
 from saga.hub.publish import REPO_TYPES, publish_folder
@@ -31,7 +32,7 @@ saga/training.json. An existing tag is never moved; pushing the same folder to i
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "push",
-        help="publish a dataset/adapter folder to the Hub as one tagged commit",
+        help=COMMANDS["push"][1],
         description="Upload DIR as one commit (the card merged with the one on the Hub), then tag it.",
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,

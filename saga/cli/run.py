@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from saga.cli.build import add_executor_arguments, executor_setting
+from saga.cli.main import COMMANDS
 from saga.cli.output import add_json_option, emit
 from saga.tables import markdown_table
 
@@ -27,7 +28,7 @@ reading any data or contacting the Hub.
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "run",
-        help="run a recipe: datasets, KL-SFT, merge, DPO pairs, DPO and evaluation, skipping finished stages",
+        help=COMMANDS["run"][1],
         description="Run every stage of a recipe file in order; stages whose output is up to date are skipped.",
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,

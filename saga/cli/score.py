@@ -34,6 +34,7 @@ from saga.builders.scoring.training.gender_counts import (
 )
 from saga.builders.scoring.training.nocola import evaluate_nocola, format_reports, reports_as_dicts
 from saga.cli.config_flags import add_config_arguments, config_arguments
+from saga.cli.main import COMMANDS
 from saga.cli.output import add_json_option, emit
 from saga.errors import InputDataError
 from saga.tables import markdown_table
@@ -114,7 +115,7 @@ on (never the held-out ones) and calibrates its reference by cross-fitting. Same
 def register(subparsers: argparse._SubParsersAction) -> None:
     score = subparsers.add_parser(
         "score",
-        help="score texts for Bokmål grammar (one JSON object per line)",
+        help=COMMANDS["score"][1],
         description="Score each text of FILE (one per line; '-' or nothing for stdin) or of a Parquet column.",
         epilog=SCORE_EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -131,7 +132,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     scorer = subparsers.add_parser(
         "scorer",
-        help="evaluate or describe the grammar scorer",
+        help=COMMANDS["scorer"][1],
         epilog=SCORER_EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

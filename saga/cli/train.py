@@ -9,6 +9,7 @@ from pathlib import Path
 
 import yaml
 
+from saga.cli.main import COMMANDS
 from saga.cli.output import add_json_option, emit
 from saga.cli.push import published_text
 from saga.errors import InputDataError, PublishRefusedError
@@ -52,7 +53,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     parser = subparsers.add_parser(
         "train",
-        help="train a KL-SFT or DPO LoRA adapter from dataset revisions (or retrain one from its card)",
+        help=COMMANDS["train"][1],
         description="Train a LoRA adapter and write it with its card and training record.",
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
