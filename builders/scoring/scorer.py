@@ -61,7 +61,8 @@ def unread_components(nlp: Language) -> list[str]:
 
 
 def plain(item: tuple[object, object]) -> tuple[object, str | None]:
-    """A (text, prompt) pair as a worker gets it: a prompt that is not a string counts as none."""
+    """A (text, prompt) pair as the scorer handles it: a prompt that is not a string counts as none (checked once,
+    where pairs enter `score_batch`)."""
     text, prompt = item
     return text, prompt if isinstance(prompt, str) else None
 
@@ -254,7 +255,7 @@ class GrammarScorer:
             raise ValueError(
                 f"batch_size, n_process and chunk_size must be >= 1, got {batch_size}, {n_process}, {chunk_size}"
             )
-        pairs = zip(texts, prompts, strict=True) if prompts is not None else ((text, None) for text in texts)
+        pairs = map(plain, zip(texts, prompts, strict=True)) if prompts is not None else ((t, None) for t in texts)
         if executor is not None:
             yield from self._score_on_cluster(list(pairs), batch_size, executor)
             return
@@ -271,7 +272,7 @@ class GrammarScorer:
         for index, (text, prompt) in enumerate(items):
             reason = self.check_input(text)
             if reason is None:
-                keys[index] = text_key(text, prompt if isinstance(prompt, str) else None)
+                keys[index] = text_key(text, prompt)
             else:
                 results[index] = ScoreResult.rejected(reason)
         cached = self.cache.get_many(self.fingerprint, keys.values()) if self.cache is not None else {}
@@ -289,7 +290,7 @@ class GrammarScorer:
         results, keys, misses = self._look_up(items)
         size = executor.shard_size
         shards = [
-            {"index": n, "items": json.dumps([plain(items[i]) for i in misses[start : start + size]])}
+            {"index": n, "items": json.dumps([items[i] for i in misses[start : start + size]])}
             for n, start in enumerate(range(0, len(misses), size))
         ]
         ready = 0
